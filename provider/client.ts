@@ -1,0 +1,167 @@
+/**
+ * The Cloud Partner Portal calls this package makes (cpp-api.md), typed. HTTP mechanics live in
+ * `http.ts`; where a token comes from lives in `credentials.ts`; this module knows the routes,
+ * the bodies, and the quirks.
+ */
+import { CppError, HTTPError, ResponseError } from "./errors";
+import { HttpClient, HttpClientOptions, HttpResponse } from "./http";
+import { offerUrl, operationLocationHeader, resolveOperationLocation } from "./location";
+import { parseRetryAfter } from "./retry";
+import { OperationSnapshot, Submission, parseOperation, parseSubmissions } from "./status";
+
+export const DEFAULT_ENDPOINT = "https://cloudpartner.azure.com";
+export const DEFAULT_API_VERSION = "2017-10-31";
+
+/** Anything that can hand out a bearer token for the CPP API. */
+export interface AccessTokenSource {
+  /** `forceRefresh` skips any cache: the service just answered 401 to the cached token. */
+  getToken(options: { forceRefresh: boolean; signal?: AbortSignal }): Promise<string>;
+}
+
+export interface CppClientOptions extends HttpClientOptions {
+  endpoint?: string | URL;
+  apiVersion?: string;
+  credential: AccessTokenSource;
+}
+
+export interface CancelResponse {
+  /** 200: cancelled synchronously. 202: accepted; watch `location` (if the service sent one). */
+  httpStatus: 200 | 202;
+  location?: URL;
+  requestId?: string;
+}
+
+export interface OperationPoll {
+  snapshot: OperationSnapshot;
+  /** Server-requested delay before the next poll, if it sent one. */
+  retryAfterMs?: number;
+  requestId?: string;
+}
+
+export interface OfferStatus {
+  status: string;
+  steps: unknown[];
+}
+
+export class CppClient {
+  readonly endpoint: URL;
+  readonly apiVersion: string;
+  private readonly http: HttpClient;
+  private readonly credential: AccessTokenSource;
+  /** Requests sent (including retries), for progress summaries and benchmarks. */
+  requestCount = 0;
+
+  constructor(options: CppClientOptions) {
+    this.endpoint = new URL(String(options.endpoint ?? DEFAULT_ENDPOINT));
+    this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+    this.credential = options.credential;
+    this.http = new HttpClient(options);
+  }
+
+  /**
+   * `POST .../cancel`. Sends the metadata body only when emails are given (cpp-api.md §1).
+   * Never retried after an ambiguous failure: see `retry.ts`.
+   */
+  async cancel(
+    publisherId: string,
+    offerId: string,
+    options: { notificationEmails?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<CancelResponse> {
+    const url = offerUrl(this.endpoint, publisherId, offerId, "cancel", this.apiVersion);
+    const emails = options.notificationEmails ?? [];
+    const body = emails.length ? JSON.stringify({ metadata: { "notification-emails": emails.join(",") } }) : undefined;
+    const res = await this.authorized("POST", url, body, options.signal);
+    if (res.status !== 200 && res.status !== 202) {
+      throw new ResponseError("POST", pathOf(url), res.status, "expected 200 or 202 from cancel");
+    }
+    const header = res.status === 202 ? operationLocationHeader(res.headers) : undefined;
+    return {
+      httpStatus: res.status,
+      location: header ? resolveOperationLocation(header, this.endpoint, this.apiVersion) : undefined,
+      requestId: res.requestId,
+    };
+  }
+
+  /** `GET` an operation by the URL the service gave us (either Location form). */
+  async getOperation(location: URL, signal?: AbortSignal): Promise<OperationPoll> {
+    const res = await this.authorized("GET", location, undefined, signal);
+    let snapshot: OperationSnapshot;
+    try {
+      snapshot = parseOperation(parseJson(res.text));
+    } catch (err) {
+      throw new ResponseError("GET", pathOf(location), res.status, (err as Error).message);
+    }
+    return { snapshot, retryAfterMs: parseRetryAfter(res.headers), requestId: res.requestId };
+  }
+
+  /** `GET .../submissions/?status=...` (trailing slash as documented); newest first. */
+  async listSubmissions(
+    publisherId: string,
+    offerId: string,
+    options: { status?: string; signal?: AbortSignal } = {},
+  ): Promise<Submission[]> {
+    const query: Record<string, string> = options.status ? { status: options.status } : {};
+    const url = offerUrl(this.endpoint, publisherId, offerId, "submissions/", this.apiVersion, query);
+    const res = await this.authorized("GET", url, undefined, options.signal);
+    try {
+      return parseSubmissions(parseJson(res.text));
+    } catch (err) {
+      throw new ResponseError("GET", pathOf(url), res.status, (err as Error).message);
+    }
+  }
+
+  /** `GET .../status`: the offer's publishing status. */
+  async getOfferStatus(publisherId: string, offerId: string, signal?: AbortSignal): Promise<OfferStatus> {
+    const url = offerUrl(this.endpoint, publisherId, offerId, "status", this.apiVersion);
+    const res = await this.authorized("GET", url, undefined, signal);
+    const body = parseJson(res.text) as Record<string, unknown> | undefined;
+    if (!body || typeof body !== "object" || typeof body.status !== "string") {
+      throw new ResponseError("GET", pathOf(url), res.status, "expected an object with a `status` string");
+    }
+    return { status: body.status, steps: Array.isArray(body.steps) ? body.steps : [] };
+  }
+
+  /**
+   * Sends with a bearer token; on 401 gets a fresh token once and resends. A 401 means the request
+   * was rejected before it did anything, so resending even the cancel POST is safe.
+   */
+  private async authorized(method: "GET" | "POST", url: URL, body: string | undefined, signal?: AbortSignal): Promise<HttpResponse> {
+    for (const forceRefresh of [false, true]) {
+      const token = await this.credential.getToken({ forceRefresh, signal });
+      try {
+        this.requestCount++;
+        return await this.http.send({ method, url, body, signal, headers: { authorization: `Bearer ${token}` } });
+      } catch (err) {
+        if (!(err instanceof HTTPError) || err.status !== 401 || forceRefresh) throw withAuthHint(err);
+      }
+    }
+    throw new CppError("unreachable");
+  }
+}
+
+function withAuthHint(err: unknown): unknown {
+  if (!(err instanceof HTTPError)) return err;
+  if (err.status === 401) {
+    return new HTTPError(
+      err,
+      "The access token was rejected twice (a fresh one was fetched after the first 401). Check that the " +
+        "credential is for the Cloud Partner Portal resource https://cloudpartner.azure.com.",
+    );
+  }
+  if (err.status === 403) {
+    return new HTTPError(err, "The signed-in principal has no access to this publisher: ask a publisher owner to add it.");
+  }
+  return err;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new TypeError(`not JSON (starts with ${JSON.stringify(text.slice(0, 40))})`);
+  }
+}
+
+function pathOf(url: URL): string {
+  return url.pathname + url.search;
+}

@@ -1,0 +1,69 @@
+/**
+ * The provider's `diff`, explicit on purpose (design.md "diff"): which input changes mean
+ * "cancel again" (a replacement), which are settings recorded in place without any API call,
+ * and which are nothing at all. Provider code changes (`__provider`) and the access token are
+ * never differences: a new package version or a fresh token must not re-fire a cancellation.
+ */
+import { UNKNOWN } from "./inputs";
+
+/** A change to any of these creates a new cancellation (replace). */
+export const REPLACE_KEYS = ["publisherId", "offerId", "triggers", "when"] as const;
+/** A change to any of these is recorded in place; nothing is sent to the service. */
+export const UPDATE_KEYS = [
+  "notificationEmails",
+  "expectedOperationId",
+  "ifNothingToCancel",
+  "timeoutSeconds",
+  "pollIntervalSeconds",
+  "endpoint",
+  "apiVersion",
+] as const;
+
+export interface DiffOutcome {
+  changes: boolean;
+  replaces: string[];
+  /** The in-place changes, for messages and tests. */
+  updates: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/** Compares the recorded state (`olds`, outputs echo the normalized inputs) with checked `news`. */
+export function diffInputs(olds: Record<string, unknown>, news: Record<string, unknown>): DiffOutcome {
+  const replaces = REPLACE_KEYS.filter((k) => differs(olds[k], news[k], k));
+  const updates = UPDATE_KEYS.filter((k) => differs(olds[k], news[k], k));
+  // A cancellation left waiting by a timeout must reach `update` to resume; the engine also
+  // forces that for resources with init errors, this keeps the preview honest about it.
+  const pending = olds.status === "pending" && replaces.length === 0;
+  return {
+    changes: replaces.length > 0 || updates.length > 0 || pending,
+    replaces: [...replaces],
+    updates: [...updates],
+    // The old resource's delete is a no-op (or, for when=destroy, a cancel that the replacement
+    // would repeat); deleting first keeps at most one cancellation of an offer in flight.
+    deleteBeforeReplace: replaces.length > 0,
+  };
+}
+
+function differs(a: unknown, b: unknown, key: string): boolean {
+  if (b === UNKNOWN || (b !== undefined && JSON.stringify(b).includes(UNKNOWN))) return true;
+  return stableJson(normalizeDefault(key, a)) !== stableJson(normalizeDefault(key, b));
+}
+
+/** Absent and default are the same thing: older state may lack a field a newer version echoes. */
+function normalizeDefault(key: string, v: unknown): unknown {
+  if (v === null) return undefined;
+  if (key === "notificationEmails" && Array.isArray(v) && v.length === 0) return undefined;
+  if (key === "ifNothingToCancel" && v === "succeed") return undefined;
+  if (key === "when" && v === "apply") return undefined;
+  return v;
+}
+
+/** JSON with sorted object keys, so `{a,b}` and `{b,a}` compare equal. */
+export function stableJson(v: unknown): string {
+  if (v === undefined) return "undefined";
+  return JSON.stringify(v, (_k, value: unknown) =>
+    value && typeof value === "object" && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : value,
+  );
+}

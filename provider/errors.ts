@@ -1,0 +1,145 @@
+/**
+ * Typed errors, in the spirit of `ky`: callers branch on the class, users read the message.
+ *
+ * Every message here is built from data we control or that the service sent us (status, code,
+ * message, request id). Request headers are never copied into an error, so a bearer token cannot
+ * leak through one; service text is additionally passed through {@link redactSecrets}.
+ */
+
+/** Base class of every error this package throws on purpose. */
+export class CppError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** What we know about a failed HTTP exchange, safe to show to users. */
+export interface HttpErrorDetails {
+  method: string;
+  /** Path and query only: the origin is already known to the user from `endpoint`. */
+  path: string;
+  status: number;
+  /** `error.code` from the CPP error body, or `error` from an Azure AD error body. */
+  code?: string;
+  /** `error.message` / `error_description`, or the start of a non-JSON body. */
+  serviceMessage?: string;
+  /** `x-ms-request-id` (or `x-ms-correlation-request-id`), for support tickets. */
+  requestId?: string;
+}
+
+/** The service answered with a status we do not treat as success. */
+export class HTTPError extends CppError {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly code?: string;
+  readonly serviceMessage?: string;
+  readonly requestId?: string;
+
+  constructor(details: HttpErrorDetails, hint?: string) {
+    super(describeHttpFailure(details) + (hint ? ` ${hint}` : ""));
+    this.method = details.method;
+    this.path = details.path;
+    this.status = details.status;
+    this.code = details.code;
+    this.serviceMessage = details.serviceMessage;
+    this.requestId = details.requestId;
+  }
+}
+
+/** One HTTP request took longer than the per-request timeout. */
+export class TimeoutError extends CppError {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${method} ${path} got no response within ${timeoutMs} ms.`);
+  }
+}
+
+/** The connection failed (refused, reset, dropped) before a complete response arrived. */
+export class NetworkError extends CppError {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    /** Node's error code, e.g. ECONNREFUSED, ECONNRESET. */
+    readonly causeCode: string | undefined,
+    /** True when the request provably never reached the server (nothing to duplicate). */
+    readonly requestNotSent: boolean,
+    detail: string,
+  ) {
+    super(`${method} ${path} failed: ${detail}${causeCode ? ` (${causeCode})` : ""}.`);
+  }
+}
+
+/** A response was received but its body cannot be used (not JSON, wrong shape, too large). */
+export class ResponseError extends CppError {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    reason: string,
+  ) {
+    super(`${method} ${path} answered ${status} with an unusable body: ${reason}.`);
+  }
+}
+
+/** The service pointed us at a URL we refuse to send credentials to. */
+export class UnsafeLocationError extends CppError {}
+
+/** Waiting for an operation ran past `timeoutSeconds`. */
+export class OperationTimeoutError extends CppError {
+  constructor(
+    message: string,
+    readonly lastStatus: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** The caller's AbortSignal fired. */
+export class AbortError extends CppError {
+  constructor(what: string) {
+    super(`${what} was aborted.`);
+  }
+}
+
+/** Getting a token failed; says which credential source was tried and how to fix it. */
+export class CredentialError extends CppError {}
+
+/**
+ * The operation behind the cancellation ended in a state the user asked us not to accept
+ * (failed, guard mismatch, nothing to cancel with `ifNothingToCancel: "fail"`).
+ */
+export class CancellationError extends CppError {}
+
+const MAX_SERVICE_TEXT = 500;
+
+function describeHttpFailure(d: HttpErrorDetails): string {
+  const parts = [`${d.method} ${d.path} failed with HTTP ${d.status}`];
+  if (d.code) parts.push(`code ${d.code}`);
+  let text = `${parts.join(", ")}`;
+  if (d.serviceMessage) text += `: ${d.serviceMessage}`;
+  if (!/[.!?]$/.test(text)) text += ".";
+  if (d.requestId) text += ` (request id ${d.requestId})`;
+  return text;
+}
+
+/**
+ * Redacts anything that looks like a credential from text that came from elsewhere (service
+ * bodies, Node error messages), then trims it to a readable length.
+ */
+export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of knownSecrets) {
+    if (secret && secret.length >= 6) out = out.split(secret).join("<redacted>");
+  }
+  out = out
+    .replace(/(bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi, "$1<redacted>")
+    .replace(/("?(?:access_token|client_secret|refresh_token|id_token)"?\s*[:=]\s*"?)[^"&\s,}]+/gi, "$1<redacted>")
+    .replace(/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "<redacted-jwt>");
+  out = out.replace(/\s+/g, " ").trim();
+  return out.length > MAX_SERVICE_TEXT ? `${out.slice(0, MAX_SERVICE_TEXT)}…` : out;
+}

@@ -1,0 +1,275 @@
+/**
+ * Validation and normalization of the resource's inputs, for the provider's `check`. Runs at
+ * `pulumi preview`, makes no network call, and names the property and the fix in every failure,
+ * so bad input never turns into a half-done `pulumi up`.
+ */
+import { DEFAULT_API_VERSION } from "./client";
+
+/** The inputs as stored after `check`: defaults applied, shapes normalized. */
+export interface CancellationInputs {
+  publisherId: string;
+  offerId: string;
+  notificationEmails: string[];
+  expectedOperationId?: string;
+  ifNothingToCancel: "succeed" | "fail";
+  when: "apply" | "destroy";
+  triggers?: unknown;
+  timeoutSeconds: number;
+  pollIntervalSeconds: { min: number; max: number };
+  /** Absent: the `marketplace:endpoint` setting, else https://cloudpartner.azure.com. */
+  endpoint?: string;
+  apiVersion: string;
+  accessToken?: string;
+}
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** The value the engine sends for inputs not known until apply (outputs of other resources). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const DEFAULT_TIMEOUT_SECONDS = 1800;
+export const DEFAULT_POLL_INTERVAL = { min: 1, max: 5 };
+const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const MAX_ID_LENGTH = 100;
+// Deliberately simple: one @, no spaces or separators, a dot in the domain. The service does the rest.
+const EMAIL_PATTERN = /^[^\s@,;<>"'()[\]\\]+@[^\s@,;<>"'()[\]\\]+\.[^\s@,;<>"'()[\]\\.]{2,}$/;
+const API_VERSION_PATTERN = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
+
+export interface CheckOutcome {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+}
+
+/**
+ * Validates `news` and returns normalized inputs. Unknown values (preview before dependencies
+ * exist) pass through untouched and are checked when they become known.
+ */
+export function checkInputs(news: Record<string, unknown>): CheckOutcome {
+  const failures: CheckFailure[] = [];
+  const fail = (property: string, reason: string) => failures.push({ property, reason });
+  const out: Record<string, unknown> = {};
+
+  for (const key of Object.keys(news)) {
+    if (!KNOWN_KEYS.has(key) && key !== "__provider") {
+      fail(key, `Unknown property '${key}'. Known properties: ${[...KNOWN_KEYS].join(", ")}.`);
+    }
+  }
+
+  out.publisherId = checkId(news.publisherId, "publisherId", fail);
+  out.offerId = checkId(news.offerId, "offerId", fail);
+  out.notificationEmails = checkEmails(news.notificationEmails, fail);
+
+  const guard = news.expectedOperationId;
+  if (guard !== undefined && guard !== null && guard !== "") {
+    if (guard === UNKNOWN) out.expectedOperationId = guard;
+    else if (typeof guard !== "string" || guard.length > 200 || /[\u0000-\u001f\u007f\s]/.test(guard)) {
+      fail("expectedOperationId", "expectedOperationId must be an operation id (as listed by the submissions API): a string without spaces, at most 200 characters.");
+    } else out.expectedOperationId = guard;
+  }
+
+  out.ifNothingToCancel = checkEnum(news.ifNothingToCancel, "ifNothingToCancel", ["succeed", "fail"], "succeed", fail);
+  out.when = checkEnum(news.when, "when", ["apply", "destroy"], "apply", fail);
+
+  if (news.triggers !== undefined && news.triggers !== null) out.triggers = news.triggers;
+
+  out.timeoutSeconds = checkNumber(news.timeoutSeconds, "timeoutSeconds", DEFAULT_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS, fail);
+  out.pollIntervalSeconds = checkPollInterval(news.pollIntervalSeconds, fail);
+
+  if (news.endpoint !== undefined && news.endpoint !== null && news.endpoint !== "") {
+    out.endpoint = news.endpoint === UNKNOWN ? UNKNOWN : checkEndpoint(news.endpoint, "endpoint", fail);
+  }
+
+  const apiVersion = news.apiVersion ?? DEFAULT_API_VERSION;
+  if (apiVersion === UNKNOWN) out.apiVersion = apiVersion;
+  else if (typeof apiVersion !== "string" || !API_VERSION_PATTERN.test(apiVersion)) {
+    fail("apiVersion", `apiVersion must look like ${DEFAULT_API_VERSION} (YYYY-MM-DD); remove it to use ${DEFAULT_API_VERSION}.`);
+  } else out.apiVersion = apiVersion;
+
+  const token = news.accessToken;
+  if (token !== undefined && token !== null && token !== "") {
+    // Never echo the value: it is a credential.
+    if (token !== UNKNOWN && (typeof token !== "string" || /\s/.test(token.trim()) || token.trim().length < 8)) {
+      fail("accessToken", "accessToken must be a bearer token string (without the 'Bearer ' prefix); omit it to use configured credentials.");
+    } else out.accessToken = typeof token === "string" ? token.trim() : token;
+  }
+
+  for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
+  return { inputs: out, failures };
+}
+
+const KNOWN_KEYS = new Set([
+  "publisherId",
+  "offerId",
+  "notificationEmails",
+  "expectedOperationId",
+  "ifNothingToCancel",
+  "when",
+  "triggers",
+  "timeoutSeconds",
+  "pollIntervalSeconds",
+  "endpoint",
+  "apiVersion",
+  "accessToken",
+]);
+
+type Fail = (property: string, reason: string) => void;
+
+/** Ids go into URL paths: allow only characters that cannot change the path's meaning. */
+export function checkId(value: unknown, property: string, fail: Fail): string | undefined {
+  if (value === UNKNOWN) return value;
+  if (value === undefined || value === null || value === "") {
+    fail(property, `${property} is required: the ${property === "offerId" ? "offer" : "publisher"} id as shown in the Cloud Partner Portal (e.g. "contoso").`);
+    return undefined;
+  }
+  if (typeof value !== "string") {
+    fail(property, `${property} must be a string, got ${typeof value}.`);
+    return undefined;
+  }
+  const problems: string[] = [];
+  if (value.length > MAX_ID_LENGTH) problems.push(`is ${value.length} characters long (at most ${MAX_ID_LENGTH})`);
+  if (/[\u0000-\u001f\u007f]/.test(value)) problems.push("contains control characters");
+  if (/\s/.test(value)) problems.push("contains whitespace");
+  const path = [...new Set(value.match(/[/\\?#%$&+:;=@]/g) ?? [])];
+  if (path.length) problems.push(`contains ${path.map((c) => `'${c}'`).join(", ")}, which would change the request URL`);
+  if (value.includes("..")) problems.push("contains '..'");
+  if (!problems.length && !ID_PATTERN.test(value)) problems.push("must start with a letter or digit and use only letters, digits, '.', '-' and '_'");
+  if (problems.length) {
+    fail(property, `${property} ${JSON.stringify(safeSnippet(value))} ${problems.join("; ")}. Use the id exactly as the Cloud Partner Portal shows it (letters, digits, '.', '-', '_').`);
+    return undefined;
+  }
+  return value;
+}
+
+function checkEmails(value: unknown, fail: Fail): unknown {
+  if (value === undefined || value === null || value === "") return [];
+  if (value === UNKNOWN) return value;
+  let list: unknown[];
+  if (typeof value === "string") list = value.split(/[,;]/);
+  else if (Array.isArray(value)) list = value.flatMap((v) => (typeof v === "string" ? v.split(/[,;]/) : [v]));
+  else {
+    fail("notificationEmails", "notificationEmails must be a list of email addresses (or one comma-separated string).");
+    return undefined;
+  }
+  const out: string[] = [];
+  const bad: string[] = [];
+  for (const item of list) {
+    if (item === UNKNOWN) {
+      out.push(item);
+      continue;
+    }
+    const s = typeof item === "string" ? item.trim() : "";
+    if (typeof item === "string" && s === "") continue;
+    if (!EMAIL_PATTERN.test(s) || s.length > 254) bad.push(typeof item === "string" ? JSON.stringify(safeSnippet(s)) : String(typeof item));
+    else if (!out.some((e) => e.toLowerCase() === s.toLowerCase())) out.push(s);
+  }
+  if (bad.length) {
+    fail("notificationEmails", `notificationEmails has invalid address${bad.length > 1 ? "es" : ""} ${bad.join(", ")}: give addresses like "ops@contoso.com".`);
+    return undefined;
+  }
+  return out;
+}
+
+function checkEnum<T extends string>(value: unknown, property: string, allowed: readonly T[], dflt: T, fail: Fail): T | string | undefined {
+  if (value === undefined || value === null || value === "") return dflt;
+  if (value === UNKNOWN) return value;
+  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value;
+  fail(property, `${property} must be one of ${allowed.map((a) => `"${a}"`).join(" or ")} (default "${dflt}"), got ${JSON.stringify(safeSnippet(String(value)))}.`);
+  return undefined;
+}
+
+function checkNumber(value: unknown, property: string, dflt: number, min: number, max: number, fail: Fail): unknown {
+  if (value === undefined || value === null || value === "") return dflt;
+  if (value === UNKNOWN) return value;
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isFinite(n) || n < min || n > max) {
+    fail(property, `${property} must be a number of seconds between ${min} and ${max} (default ${dflt}), got ${JSON.stringify(value)}.`);
+    return undefined;
+  }
+  return n;
+}
+
+function checkPollInterval(value: unknown, fail: Fail): unknown {
+  if (value === undefined || value === null || value === "") return { ...DEFAULT_POLL_INTERVAL };
+  if (value === UNKNOWN) return value;
+  const bad = () =>
+    fail("pollIntervalSeconds", `pollIntervalSeconds must be a number (the longest wait between polls) or { min, max } in seconds with 0.1 <= min <= max <= 300 (default { min: ${DEFAULT_POLL_INTERVAL.min}, max: ${DEFAULT_POLL_INTERVAL.max} }).`);
+  let min: unknown;
+  let max: unknown;
+  if (typeof value === "number") {
+    max = value;
+    min = Math.min(DEFAULT_POLL_INTERVAL.min, value);
+  } else if (typeof value === "object" && !Array.isArray(value)) {
+    const v = value as Record<string, unknown>;
+    min = v.min ?? Math.min(DEFAULT_POLL_INTERVAL.min, Number(v.max ?? DEFAULT_POLL_INTERVAL.max));
+    max = v.max ?? Math.max(DEFAULT_POLL_INTERVAL.max, Number(min));
+  } else {
+    bad();
+    return undefined;
+  }
+  if (min === UNKNOWN || max === UNKNOWN) return value;
+  const lo = Number(min);
+  const hi = Number(max);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo < 0.1 || hi > 300 || lo > hi) {
+    bad();
+    return undefined;
+  }
+  return { min: lo, max: hi };
+}
+
+/**
+ * The endpoint receives the bearer token: it must be an https origin, or plain http on a
+ * loopback address (the emulator). No path, query, fragment or embedded credentials.
+ */
+export function checkEndpoint(value: unknown, property: string, fail: Fail): string | undefined {
+  const fix = `Use an origin like "https://cloudpartner.azure.com" (plain http only for a loopback emulator such as "http://127.0.0.1:8080").`;
+  if (typeof value !== "string") {
+    fail(property, `${property} must be a URL string. ${fix}`);
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    fail(property, `${property} ${JSON.stringify(safeSnippet(value))} is not a URL. ${fix}`);
+    return undefined;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    fail(property, `${property} must use https, not ${url.protocol.replace(":", "")}. ${fix}`);
+    return undefined;
+  }
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    fail(property, `${property} uses plain http on ${url.hostname}, which would send the access token unencrypted; http is only allowed on loopback. ${fix}`);
+    return undefined;
+  }
+  if (url.username || url.password) {
+    fail(property, `${property} must not contain credentials. ${fix}`);
+    return undefined;
+  }
+  if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) {
+    fail(property, `${property} must be an origin without a path, query or fragment. ${fix}`);
+    return undefined;
+  }
+  return url.origin;
+}
+
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+function safeSnippet(s: string): string {
+  const printable = s.replace(/[\u0000-\u001f\u007f]/g, "?");
+  return printable.length > 60 ? `${printable.slice(0, 60)}…` : printable;
+}
+
+/** True when any value in the (possibly nested) structure is still unknown. */
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}

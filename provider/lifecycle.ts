@@ -1,0 +1,386 @@
+/**
+ * What the provider does in each lifecycle call (design.md "The resource"). This module is loaded
+ * with `require` by the small serialized provider object in `dynamicProvider.ts`, so it may hold
+ * process-wide state (settings from `configure`, the token cache) and import anything.
+ */
+import { randomUUID } from "node:crypto";
+import { CppClient, DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./client";
+import { CredentialChoice, ProviderSettings, chooseCredential, resolveSettings } from "./credentials";
+import { diffInputs } from "./diff";
+import { CancellationError, CppError, CredentialError, HTTPError, OperationTimeoutError } from "./errors";
+import { HttpClient } from "./http";
+import { CancellationInputs, CheckFailure, checkEndpoint, checkInputs } from "./inputs";
+import { InflightCancellation, clearInflight, journalKey, readInflight, writeInflight } from "./journal";
+import { resolveOperationLocation } from "./location";
+import { CancellationState, locationOperation, submissionWatchOperation } from "./operation";
+import { PollableOperation, formatDuration, pollUntilDone } from "./poller";
+import { Printer, defaultPrinter, progressLine, subjectOf } from "./progress";
+import { RetryOptions } from "./retry";
+import { normalizeStatus } from "./status";
+
+/** Normalized outcome vocabulary of the `status` output. */
+export type CancellationStatus = "succeeded" | "canceled" | "failed" | "nothingToCancel" | "pending" | "scheduled";
+
+export interface CanceledOperation {
+  id: string;
+  submissionType?: string;
+  slot?: string;
+  /** The state listed just before the cancel was sent. */
+  state: string;
+}
+
+/** Everything recorded in state: the normalized inputs echoed back plus what happened. */
+export interface CancellationOutputs extends CancellationInputs {
+  status: CancellationStatus;
+  httpStatus?: 200 | 202;
+  operationLocation?: string;
+  cancellationOperationId?: string;
+  canceledOperation?: CanceledOperation;
+  requestedAt?: string;
+  completedAt?: string;
+  /** Last status of the watched operation as the service spelled it ("notFound" if it vanished). */
+  operationStatus?: string;
+  /** One line for humans: what happened, or why we are still waiting. */
+  message?: string;
+}
+
+/**
+ * The error shape the dynamic-provider runtime turns into "resource created but not initialized":
+ * the engine records `properties` under `id` and calls `update` on the next `pulumi up`.
+ */
+export class ResourceInitFailedError extends CppError {
+  constructor(
+    readonly id: string,
+    readonly properties: CancellationOutputs,
+    readonly reasons: string[],
+  ) {
+    super(reasons.join(" "));
+  }
+}
+
+let settings: ProviderSettings = resolveSettings(() => undefined);
+let print: Printer = defaultPrinter;
+
+/** Stack config arrives here once per provider process (`marketplace:*` keys). */
+export async function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
+  settings = resolveSettings((key) => req.config.get(key));
+}
+
+/** Where progress lines go. Tests and embedders may redirect them; the default is stdout. */
+export function setPrinter(printer: Printer): void {
+  print = printer;
+}
+
+export async function check(
+  _olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  return checkInputs(news);
+}
+
+export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+  const { changes, replaces, deleteBeforeReplace } = diffInputs(olds, news);
+  return { changes, replaces, deleteBeforeReplace };
+}
+
+export async function create(inputs: CancellationInputs): Promise<{ id: string; outs: CancellationOutputs }> {
+  const id = `${inputs.publisherId}/${inputs.offerId}/${randomUUID()}`;
+  const ctx = context(inputs);
+  if (inputs.when === "destroy") {
+    // Nothing is cancelled now. One read proves the ids and the credentials work, so a typo
+    // fails this `up` instead of surfacing months later at `destroy`.
+    const running = await newestRunning(ctx, inputs);
+    const outs = echo(inputs, {
+      status: "scheduled",
+      canceledOperation: undefined,
+      message: `Will cancel whatever runs on ${inputs.publisherId}/${inputs.offerId} when this resource is deleted${running ? ` (now running: ${running.id})` : ""}.`,
+    });
+    print(`${ctx.subject}: ${outs.message}`);
+    return { id, outs };
+  }
+  return { id, outs: await cancelNow(id, inputs, ctx) };
+}
+
+export async function update(id: string, olds: CancellationOutputs, news: CancellationInputs): Promise<{ outs: CancellationOutputs }> {
+  if (olds.status === "pending") {
+    const ctx = context(news);
+    const base = echo(news, pick(olds));
+    print(`${ctx.subject}: resuming the wait for the cancellation requested at ${olds.requestedAt} (no new cancel is sent).`);
+    return { outs: await waitAndFinish(id, base, ctx, { resuming: true }) };
+  }
+  // Settings changed (emails, timeouts, endpoint, ...): record them. The cancellation is done.
+  return { outs: echo(news, pick(olds)) };
+}
+
+export async function read(id: string, props: CancellationOutputs): Promise<{ id: string; props: CancellationOutputs }> {
+  if (!props.operationLocation) return { id, props };
+  const ctx = context(props);
+  const location = resolveOperationLocation(props.operationLocation, ctx.client.endpoint, ctx.client.apiVersion);
+  try {
+    const { snapshot } = await ctx.client.getOperation(location);
+    const next: CancellationOutputs = { ...props, operationStatus: snapshot.status.raw };
+    if (props.status === "pending" && (snapshot.status.status === "succeeded" || snapshot.status.status === "canceled")) {
+      next.status = snapshot.status.status;
+      next.completedAt = new Date().toISOString();
+      next.message = `The cancellation finished (${snapshot.status.raw}); seen by refresh.`;
+    }
+    return { id, props: next };
+  } catch (err) {
+    if (err instanceof HTTPError && err.status === 404) {
+      print(`${ctx.subject}: warning: the operation ${props.operationLocation} no longer exists on the service; keeping the record.`);
+      return { id, props: { ...props, operationStatus: "notFound", message: "The cancellation operation is no longer listed by the service (it may have been cleaned up)." } };
+    }
+    throw err;
+  }
+}
+
+export async function deleteResource(_id: string, props: CancellationOutputs): Promise<void> {
+  const subject = subjectOf(props.publisherId, props.offerId);
+  if (props.when !== "destroy") {
+    print(`${subject}: removed from state only; a cancellation cannot be undone, so nothing is sent to the service.`);
+    return;
+  }
+  print(`${subject}: when is "destroy": cancelling now.`);
+  const outs = await cancelNow(_id, props, context(props), { duringDelete: true });
+  print(`${subject}: ${outs.message}`);
+}
+
+interface Context {
+  client: CppClient;
+  credential: CredentialChoice;
+  subject: string;
+  endpoint: string;
+}
+
+function context(inputs: CancellationInputs): Context {
+  const subject = subjectOf(inputs.publisherId, inputs.offerId);
+  const endpoint = inputs.endpoint ?? configuredEndpoint();
+  const retry = retryFromEnv();
+  const timeoutMs = numberFromEnv("MARKETPLACE_REQUEST_TIMEOUT_MS");
+  const onRetry = (info: { method: string; path: string; attempt: number; delayMs: number; reason: string }) =>
+    print(`${subject}: retry ${info.attempt} of ${info.method} ${info.path} in ${formatDuration(info.delayMs)}: ${info.reason}`);
+  const tokenHttp = new HttpClient({ retry, timeoutMs, onRetry });
+  const credential = chooseCredential(settings, inputs.accessToken, tokenHttp);
+  const client = new CppClient({
+    endpoint,
+    apiVersion: inputs.apiVersion ?? DEFAULT_API_VERSION,
+    credential: credential.source,
+    secrets: () => credential.secrets,
+    retry,
+    timeoutMs,
+    onRetry,
+  });
+  return { client, credential, subject, endpoint };
+}
+
+function configuredEndpoint(): string {
+  if (!settings.endpoint) return DEFAULT_ENDPOINT;
+  const failures: CheckFailure[] = [];
+  const endpoint = checkEndpoint(settings.endpoint, "marketplace:endpoint", (property, reason) => failures.push({ property, reason }));
+  if (!endpoint) throw new CredentialError(failures.map((f) => f.reason).join(" "));
+  return endpoint;
+}
+
+/**
+ * The cancel itself: look at what runs, apply the guard, POST once, then wait. Also resumes a
+ * wait found in the journal (an earlier process was killed after the service accepted the cancel).
+ */
+async function cancelNow(id: string, inputs: CancellationInputs, ctx: Context, opts: { duringDelete?: boolean } = {}): Promise<CancellationOutputs> {
+  const key = journalKey({ ...inputs, endpoint: ctx.endpoint });
+  const running = await newestRunning(ctx, inputs);
+  const inflight = readInflight(key);
+  if (inflight && inflight.endpoint === ctx.endpoint && (!running || running.id === inflight.canceledOperationId)) {
+    print(`${ctx.subject}: a cancel sent at ${inflight.requestedAt} was interrupted before it was recorded; resuming its wait (no new cancel is sent).`);
+    const base = echo(inputs, fromInflight(inflight, running));
+    return waitAndFinish(id, base, ctx, { resuming: true, journalKey: key, duringDelete: opts.duringDelete });
+  }
+  if (inflight) clearInflight(key);
+
+  const canceledOperation: CanceledOperation | undefined = running
+    ? { id: running.id, submissionType: running.submissionType, slot: running.slot, state: running.state }
+    : undefined;
+  if (inputs.expectedOperationId && running?.id !== inputs.expectedOperationId) {
+    const seen = running ? `the running operation is ${running.id} (${running.submissionType ?? "operation"}${running.slot ? `, slot ${running.slot}` : ""})` : "nothing is running";
+    throw new CancellationError(
+      `expectedOperationId guard: ${seen} on ${inputs.publisherId}/${inputs.offerId}, not ${inputs.expectedOperationId}; nothing was cancelled. ` +
+        "Update expectedOperationId to the operation you mean to stop, or remove it to cancel whatever runs.",
+    );
+  }
+  if (!running) {
+    if (inputs.ifNothingToCancel === "fail") {
+      throw new CancellationError(
+        `Nothing is running on offer ${inputs.publisherId}/${inputs.offerId}, so there is nothing to cancel (ifNothingToCancel is "fail"). ` +
+          'Set ifNothingToCancel: "succeed" to accept this.',
+      );
+    }
+    const message = `Nothing was running on ${inputs.publisherId}/${inputs.offerId}; no cancel was sent.`;
+    print(`${ctx.subject}: ${message}`);
+    return echo(inputs, { status: "nothingToCancel", completedAt: new Date().toISOString(), message, operationStatus: undefined });
+  }
+
+  const requestedAt = new Date().toISOString();
+  print(`${ctx.subject}: cancelling ${canceledOperation?.submissionType ?? "operation"} ${running.id}.`);
+  const res = await ctx.client.cancel(inputs.publisherId, inputs.offerId, { notificationEmails: inputs.notificationEmails });
+  const location = res.location?.href;
+  writeInflight(key, {
+    endpoint: ctx.endpoint,
+    publisherId: inputs.publisherId,
+    offerId: inputs.offerId,
+    httpStatus: res.httpStatus,
+    operationLocation: location,
+    canceledOperationId: running.id,
+    requestedAt,
+  });
+  const base = echo(inputs, {
+    status: "pending",
+    httpStatus: res.httpStatus,
+    operationLocation: location,
+    cancellationOperationId: location ? operationIdOf(res.location as URL) : undefined,
+    canceledOperation,
+    requestedAt,
+  });
+  print(
+    `${ctx.subject}: the service answered ${res.httpStatus}${location ? `; watching ${res.location?.pathname}` : res.httpStatus === 202 ? " without a location; watching the submissions list" : "; confirming through the submissions list"}.`,
+  );
+  return waitAndFinish(id, base, ctx, { resuming: false, journalKey: key, duringDelete: opts.duringDelete });
+}
+
+/**
+ * Polls until the cancellation is final. A timeout turns into {@link ResourceInitFailedError}
+ * (create/update) so the engine records the pending state and the next `up` resumes here.
+ */
+async function waitAndFinish(
+  id: string,
+  base: CancellationOutputs,
+  ctx: Context,
+  opts: { resuming: boolean; journalKey?: string; duringDelete?: boolean },
+): Promise<CancellationOutputs> {
+  const key = opts.journalKey ?? journalKey({ ...base, endpoint: ctx.endpoint });
+  const op = watchFor(base, ctx);
+  const fastStart = base.httpStatus === 200 || opts.resuming;
+  let outcome;
+  try {
+    outcome = await pollUntilDone(op, {
+      timeoutMs: base.timeoutSeconds * 1000,
+      minIntervalMs: base.pollIntervalSeconds.min * 1000,
+      maxIntervalMs: base.pollIntervalSeconds.max * 1000,
+      initialDelayMs: fastStart ? 0 : undefined,
+      what: `the cancellation of ${base.publisherId}/${base.offerId}`,
+      onProgress: (p) => print(progressLine(ctx.subject, p)),
+    });
+  } catch (err) {
+    if (err instanceof OperationTimeoutError && !opts.duringDelete) {
+      const pending: CancellationOutputs = { ...base, status: "pending", operationStatus: err.lastStatus, message: err.message };
+      // State now holds the pending wait; the journal entry is no longer needed.
+      clearInflight(key);
+      throw new ResourceInitFailedError(id, pending, [
+        `${err.message} The cancel was accepted by the service and is recorded as pending; run \`pulumi up\` again to resume waiting (no second cancel is sent), or raise timeoutSeconds.`,
+      ]);
+    }
+    if (err instanceof OperationTimeoutError) {
+      throw new OperationTimeoutError(`${err.message} Run \`pulumi destroy\` again to resume waiting (no second cancel is sent), or raise timeoutSeconds.`, err.lastStatus);
+    }
+    throw err;
+  }
+  const state = outcome.state;
+  if (state.status === "failed") {
+    clearInflight(key);
+    const why = state.errors.length ? ` The service said: ${state.errors.join(" | ")}` : "";
+    throw new CancellationError(
+      `The cancellation of ${base.publisherId}/${base.offerId} failed (${state.rawStatus}) after ${formatDuration(outcome.elapsedMs)}.${why} ` +
+        "The operation may still be running; check the offer in Partner Center, then run `pulumi up` to try again (a new cancel is sent).",
+    );
+  }
+  clearInflight(key);
+  const status = state.status === "canceled" ? "canceled" : "succeeded";
+  const message = `Cancellation ${status} after ${formatDuration(outcome.elapsedMs)} (${outcome.pollCount} status request${outcome.pollCount === 1 ? "" : "s"}).`;
+  print(`${ctx.subject}: ${message}`);
+  return { ...base, status, operationStatus: state.rawStatus, completedAt: new Date().toISOString(), message };
+}
+
+function watchFor(base: CancellationOutputs, ctx: Context): PollableOperation<CancellationState> {
+  if (base.operationLocation) {
+    // Re-checked on every resume: the endpoint may have changed since the cancel was sent.
+    return locationOperation(ctx.client, resolveOperationLocation(base.operationLocation, ctx.client.endpoint, ctx.client.apiVersion));
+  }
+  return submissionWatchOperation(ctx.client, base.publisherId, base.offerId, base.canceledOperation?.id);
+}
+
+async function newestRunning(ctx: Context, inputs: CancellationInputs) {
+  const list = await ctx.client.listSubmissions(inputs.publisherId, inputs.offerId, { status: "running" });
+  // The filter is applied by the service, but older revisions ignored it: filter again.
+  return list.find((s) => {
+    const n = normalizeStatus(s.state);
+    return n.status === "running" || n.status === "notStarted";
+  });
+}
+
+function fromInflight(entry: InflightCancellation, running: { id: string; submissionType?: string; slot?: string; state: string } | undefined): Partial<CancellationOutputs> {
+  return {
+    status: "pending",
+    httpStatus: entry.httpStatus,
+    operationLocation: entry.operationLocation,
+    cancellationOperationId: entry.operationLocation ? operationIdOf(new URL(entry.operationLocation)) : undefined,
+    canceledOperation: entry.canceledOperationId
+      ? { id: entry.canceledOperationId, submissionType: running?.submissionType, slot: running?.slot, state: running?.state ?? "running" }
+      : undefined,
+    requestedAt: entry.requestedAt,
+  };
+}
+
+/** The last path segment: a GUID, or `publisher$offer$version$slot` for non-migrated offers. */
+export function operationIdOf(location: URL): string {
+  const last = location.pathname.split("/").filter(Boolean).pop() ?? "";
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+const RESULT_KEYS = [
+  "status",
+  "httpStatus",
+  "operationLocation",
+  "cancellationOperationId",
+  "canceledOperation",
+  "requestedAt",
+  "completedAt",
+  "operationStatus",
+  "message",
+] as const;
+
+/** The results part of recorded outputs (everything but the echoed inputs). */
+function pick(olds: CancellationOutputs): Partial<CancellationOutputs> {
+  const out: Partial<CancellationOutputs> = {};
+  for (const k of RESULT_KEYS) if (olds[k] !== undefined) (out as Record<string, unknown>)[k] = olds[k];
+  return out;
+}
+
+/**
+ * Outputs = the normalized inputs + results. The access token is echoed only so `refresh` and
+ * `destroy` can use it when nothing else is configured; the resource marks it secret.
+ */
+function echo(inputs: CancellationInputs, results: Partial<CancellationOutputs>): CancellationOutputs {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(inputs)) if (k !== "__provider" && !(RESULT_KEYS as readonly string[]).includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(results)) out[k] = v;
+  for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
+  return out as unknown as CancellationOutputs;
+}
+
+function retryFromEnv(): Partial<RetryOptions> {
+  const out: Partial<RetryOptions> = {};
+  const retries = numberFromEnv("MARKETPLACE_RETRIES");
+  const base = numberFromEnv("MARKETPLACE_RETRY_BASE_DELAY_MS");
+  if (retries !== undefined) out.retries = retries;
+  if (base !== undefined) out.baseDelayMs = base;
+  return out;
+}
+
+function numberFromEnv(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v.trim() === "") return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}

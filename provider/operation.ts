@@ -1,0 +1,87 @@
+/**
+ * How to poll the CPP API for the outcome of a cancellation: the two {@link PollableOperation}s
+ * behind `pollUntilDone`. One follows the `Location` the service returned; the other, for a 202
+ * that came without any location (cpp-api.md §1), watches the offer's submissions list until the
+ * operation that was running has stopped.
+ */
+import { CppClient } from "./client";
+import { PollableOperation, PollResult } from "./poller";
+import { OperationStatus, TERMINAL_STATUSES, normalizeStatus } from "./status";
+
+/** The small typed state of a cancellation while we wait for it. */
+export interface CancellationState {
+  status: OperationStatus;
+  /** Exactly what the service said, for messages and outputs. */
+  rawStatus: string;
+  knownStatus: boolean;
+  step?: string;
+  percent?: number;
+  /** Error-level step messages (why a cancellation failed). */
+  errors: string[];
+}
+
+/** Follows the operation URL from `Location`/`Operation-Location`. */
+export function locationOperation(client: CppClient, location: URL): PollableOperation<CancellationState> {
+  return {
+    async poll(signal): Promise<PollResult<CancellationState>> {
+      const { snapshot, retryAfterMs } = await client.getOperation(location, signal);
+      const state: CancellationState = {
+        status: snapshot.status.status,
+        rawStatus: snapshot.status.raw,
+        knownStatus: snapshot.status.known,
+        step: snapshot.currentStep,
+        percent: snapshot.percent,
+        errors: snapshot.errors,
+      };
+      return { state, done: TERMINAL_STATUSES.has(state.status), retryAfterMs };
+    },
+    describe,
+  };
+}
+
+/**
+ * Watches `GET .../submissions/` until `submissionId` (or, if unknown, every running submission)
+ * is no longer running. Maps the submission's final state onto the cancellation: `canceled` means
+ * the cancellation succeeded; any other end means it did not take effect.
+ */
+export function submissionWatchOperation(
+  client: CppClient,
+  publisherId: string,
+  offerId: string,
+  submissionId: string | undefined,
+): PollableOperation<CancellationState> {
+  return {
+    async poll(signal): Promise<PollResult<CancellationState>> {
+      const all = await client.listSubmissions(publisherId, offerId, { signal });
+      const target = submissionId
+        ? all.find((s) => s.id === submissionId)
+        : all.find((s) => !TERMINAL_STATUSES.has(normalizeStatus(s.state).status));
+      if (!target) {
+        const state: CancellationState = { status: "succeeded", rawStatus: "notRunning", knownStatus: true, errors: [] };
+        return { state, done: true };
+      }
+      const s = normalizeStatus(target.state);
+      if (!TERMINAL_STATUSES.has(s.status)) {
+        return { state: { status: "running", rawStatus: s.raw, knownStatus: s.known, step: "waiting for the operation to stop", errors: [] }, done: false };
+      }
+      const state: CancellationState =
+        s.status === "canceled"
+          ? { status: "succeeded", rawStatus: s.raw, knownStatus: true, errors: [] }
+          : {
+              status: "failed",
+              rawStatus: s.raw,
+              knownStatus: true,
+              errors: [`the operation ended '${s.raw}' instead of being canceled`],
+            };
+      return { state, done: true };
+    },
+    describe,
+  };
+}
+
+function describe(state: CancellationState): string {
+  const parts = [state.knownStatus ? `status '${state.rawStatus}'` : `status '${state.rawStatus}' (not a value this provider knows; treated as still running)`];
+  if (state.step) parts.push(`step '${state.step}'`);
+  if (state.percent !== undefined) parts.push(`${state.percent}%`);
+  return parts.join(", ");
+}

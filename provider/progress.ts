@@ -1,0 +1,24 @@
+/**
+ * The lines a user sees while `pulumi up` waits. A dynamic provider's `pulumi.log` calls do not
+ * reach the engine, but its stdout does, so these go through `console.log`, one per poll.
+ */
+import { PollProgress, formatDuration } from "./poller";
+import { CancellationState } from "./operation";
+
+export type Printer = (line: string) => void;
+
+export const defaultPrinter: Printer = (line) => console.log(line);
+
+export function progressLine(subject: string, p: PollProgress<CancellationState>): string {
+  const s = p.state;
+  const parts = [`${subject}: ${formatDuration(p.elapsedMs)} ${s.rawStatus || s.status}`];
+  if (s.step) parts.push(`step "${s.step}"`);
+  if (s.percent !== undefined) parts.push(`${s.percent}%`);
+  let line = parts.join(", ");
+  line += p.nextDelayMs !== undefined ? ` (poll ${p.pollCount}, next in ${formatDuration(p.nextDelayMs)})` : ` (poll ${p.pollCount})`;
+  return line;
+}
+
+export function subjectOf(publisherId: string, offerId: string): string {
+  return `[marketplace] ${publisherId}/${offerId}`;
+}
