@@ -1,0 +1,197 @@
+// The admin API under /_emulator/: the programmatic Emulator interface over HTTP, for the CLI user
+// and for tests that run the emulator in another process. No authentication: the emulator refuses
+// non-loopback hosts unless told otherwise (see cli.ts).
+
+import type { Emulator } from "./emulator";
+import { FaultRuleError, type FaultRule } from "./faults";
+import { HttpError, isPlainObject, parseJsonBody, sendEmpty, sendJson, type RequestContext } from "./http";
+import { parseOfferConfig, SeedError } from "./seed";
+import { StateError } from "./state";
+
+interface AdminHost extends Emulator {
+  /** Faults currently installed, for GET /_emulator/faults. */
+  listFaults(): unknown[];
+  /** Emulated now (ISO) and the clock speed. */
+  clockInfo(): { now: string; timeScale: number };
+}
+
+type AdminHandler = (host: AdminHost, ctx: RequestContext, params: string[]) => void;
+
+const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
+  {
+    method: "GET",
+    pattern: ["health"],
+    handle: (host, ctx) => sendJson(ctx.res, 200, { status: "ok", url: host.url, ...host.clockInfo() }),
+  },
+  {
+    method: "GET",
+    pattern: ["requests"],
+    // The request asking for the log is itself still in flight: leave it out.
+    handle: (host, ctx) =>
+      sendJson(
+        ctx.res,
+        200,
+        host.requests.filter((r) => r !== ctx.record),
+      ),
+  },
+  {
+    method: "DELETE",
+    pattern: ["requests"],
+    handle: (host, ctx) => {
+      host.clearRequests();
+      sendEmpty(ctx.res, 204);
+    },
+  },
+  { method: "GET", pattern: ["faults"], handle: (host, ctx) => sendJson(ctx.res, 200, host.listFaults()) },
+  {
+    method: "POST",
+    pattern: ["faults"],
+    handle: (host, ctx) => sendJson(ctx.res, 201, { id: host.addFault(jsonBody(ctx) as FaultRule) }),
+  },
+  {
+    method: "DELETE",
+    pattern: ["faults"],
+    handle: (host, ctx) => {
+      host.clearFaults();
+      sendEmpty(ctx.res, 204);
+    },
+  },
+  {
+    method: "GET",
+    pattern: ["offers", ":p", ":o"],
+    handle: (host, ctx, [p, o]) => sendJson(ctx.res, 200, host.getOffer(p, o)),
+  },
+  {
+    method: "PATCH",
+    pattern: ["offers", ":p", ":o"],
+    handle: (host, ctx, [p, o]) => {
+      const patch = parseOfferConfig(jsonBody(ctx) ?? {}, "body");
+      host.configureOffer(p, o, patch);
+      sendJson(ctx.res, 200, host.getOffer(p, o));
+    },
+  },
+  {
+    method: "POST",
+    pattern: ["offers", ":p", ":o", "operations"],
+    handle: (host, ctx, [p, o]) => {
+      const body = jsonBody(ctx) ?? {};
+      if (!isPlainObject(body)) throw new HttpError(400, "BadRequest", "The body must be a JSON object.");
+      const { kind, durationSeconds } = body;
+      if (kind !== "publish" && kind !== "golive") {
+        throw new HttpError(
+          400,
+          "BadRequest",
+          `kind must be "publish" or "golive", got ${JSON.stringify(kind)}.`,
+        );
+      }
+      if (durationSeconds !== undefined && durationSeconds !== null && typeof durationSeconds !== "number") {
+        throw new HttpError(400, "BadRequest", "durationSeconds must be a number.");
+      }
+      sendJson(ctx.res, 201, host.startOperation(p, o, kind, durationSeconds ?? undefined));
+    },
+  },
+  {
+    method: "GET",
+    pattern: ["operations", ":id"],
+    handle: (host, ctx, [id]) => {
+      const view = host.getOperation(id);
+      if (view === undefined)
+        throw new HttpError(404, "OperationNotFound", `Operation '${id}' does not exist.`);
+      sendJson(ctx.res, 200, view);
+    },
+  },
+  {
+    method: "DELETE",
+    pattern: ["operations", ":id"],
+    handle: (host, ctx, [id]) => {
+      host.deleteOperation(id);
+      sendEmpty(ctx.res, 204);
+    },
+  },
+  { method: "GET", pattern: ["clock"], handle: (host, ctx) => sendJson(ctx.res, 200, host.clockInfo()) },
+  {
+    method: "POST",
+    pattern: ["clock"],
+    handle: (host, ctx) => {
+      const body = jsonBody(ctx);
+      const seconds = isPlainObject(body) ? body.advanceSeconds : undefined;
+      if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
+        throw new HttpError(400, "BadRequest", 'Send {"advanceSeconds": <non-negative number>}.');
+      }
+      host.advanceClock(seconds);
+      sendJson(ctx.res, 200, host.clockInfo());
+    },
+  },
+  {
+    method: "POST",
+    pattern: ["tokens", "expire"],
+    handle: (host, ctx) => {
+      host.expireTokens();
+      sendEmpty(ctx.res, 204);
+    },
+  },
+  {
+    method: "POST",
+    pattern: ["tokens"],
+    handle: (host, ctx) => {
+      const body = jsonBody(ctx) ?? {};
+      if (!isPlainObject(body)) throw new HttpError(400, "BadRequest", "The body must be a JSON object.");
+      const { publishers, lifetimeSeconds } = body;
+      if (
+        publishers !== undefined &&
+        (!Array.isArray(publishers) || publishers.some((p) => typeof p !== "string"))
+      ) {
+        throw new HttpError(400, "BadRequest", 'publishers must be an array of publisher ids, e.g. ["*"].');
+      }
+      if (lifetimeSeconds !== undefined && (typeof lifetimeSeconds !== "number" || !(lifetimeSeconds > 0))) {
+        throw new HttpError(400, "BadRequest", "lifetimeSeconds must be a positive number.");
+      }
+      const token = host.issueToken({
+        publishers: publishers as string[] | undefined,
+        lifetimeSeconds: lifetimeSeconds as number | undefined,
+      });
+      sendJson(ctx.res, 201, { access_token: token, token_type: "Bearer" });
+    },
+  },
+];
+
+function jsonBody(ctx: RequestContext): unknown {
+  return parseJsonBody(ctx.body);
+}
+
+function match(pattern: string[], segments: string[]): string[] | undefined {
+  if (pattern.length !== segments.length) return undefined;
+  const params: string[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i].startsWith(":")) params.push(segments[i]);
+    else if (pattern[i] !== segments[i]) return undefined;
+  }
+  return params;
+}
+
+export function handleAdmin(host: AdminHost, ctx: RequestContext): void {
+  const segments = ctx.segments.slice(1); // drop "_emulator"
+  const candidates = ROUTES.map((r) => ({ r, params: match(r.pattern, segments) })).filter(
+    (c) => c.params !== undefined,
+  );
+  if (candidates.length === 0)
+    throw new HttpError(404, "NotFound", `No admin resource at ${ctx.rawPath.split("?")[0]}.`);
+  const hit = candidates.find((c) => c.r.method === ctx.method);
+  if (hit === undefined) {
+    const allow = candidates.map((c) => c.r.method).join(", ");
+    throw new HttpError(405, "MethodNotAllowed", `${ctx.method} is not supported here; use ${allow}.`, {
+      Allow: allow,
+    });
+  }
+  try {
+    hit.r.handle(host, ctx, hit.params as string[]);
+  } catch (e) {
+    if (e instanceof StateError) throw new HttpError(e.status, e.code, e.message);
+    if (e instanceof FaultRuleError || e instanceof SeedError || e instanceof RangeError) {
+      throw new HttpError(400, "BadRequest", e.message);
+    }
+    throw e;
+  }
+}
+
+export type { AdminHost };

@@ -1,0 +1,87 @@
+// Bearer tokens: issuing, validating and expiring them, and deciding which publishers a token's
+// principal may touch.
+//
+// Tokens are random opaque strings (the real ones are JWTs, but clients must treat them as opaque).
+// Only a SHA-256 digest of each token is kept, so neither the request log nor a heap dump of the
+// emulator can leak a usable token. Expiry follows the emulated clock.
+
+import { createHash, randomBytes } from "node:crypto";
+
+import type { EmulatedClock } from "./clock";
+
+export interface Principal {
+  /** Who the token was issued to, e.g. "demo-tenant/demo-client", "static", "admin". */
+  name: string;
+  /** Publisher ids the token may touch; "*" means all. */
+  publishers: readonly string[];
+}
+
+interface TokenEntry {
+  principal: Principal;
+  issuedAt: number;
+  /** Emulated epoch ms; Infinity for static tokens (until expireAll). */
+  expiresAt: number;
+}
+
+export type AuthResult =
+  { ok: true; principal: Principal } | { ok: false; reason: "missing" | "malformed" | "unknown" | "expired" };
+
+export interface IssuedToken {
+  token: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+const digest = (token: string): string => createHash("sha256").update(token).digest("hex");
+
+export class TokenStore {
+  private readonly tokens = new Map<string, TokenEntry>();
+
+  constructor(
+    private readonly clock: EmulatedClock,
+    readonly defaultLifetimeSeconds: number,
+    staticTokens: Record<string, { publishers: readonly string[] }> = {},
+  ) {
+    for (const [token, cfg] of Object.entries(staticTokens)) {
+      this.tokens.set(digest(token), {
+        principal: { name: "static", publishers: [...cfg.publishers] },
+        issuedAt: clock.now(),
+        expiresAt: Number.POSITIVE_INFINITY,
+      });
+    }
+  }
+
+  issue(principal: Principal, lifetimeSeconds: number = this.defaultLifetimeSeconds): IssuedToken {
+    if (!Number.isFinite(lifetimeSeconds) || lifetimeSeconds <= 0) {
+      throw new RangeError(
+        `token lifetime must be a positive number of seconds, got ${String(lifetimeSeconds)}`,
+      );
+    }
+    const token = randomBytes(32).toString("base64url");
+    const issuedAt = this.clock.now();
+    const expiresAt = issuedAt + lifetimeSeconds * 1000;
+    this.tokens.set(digest(token), { principal, issuedAt, expiresAt });
+    return { token, issuedAt, expiresAt };
+  }
+
+  /** Checks an Authorization header value. */
+  authenticate(header: string | undefined): AuthResult {
+    if (header === undefined || header.trim() === "") return { ok: false, reason: "missing" };
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (m === null) return { ok: false, reason: "malformed" };
+    const entry = this.tokens.get(digest(m[1]));
+    if (entry === undefined) return { ok: false, reason: "unknown" };
+    if (this.clock.now() >= entry.expiresAt) return { ok: false, reason: "expired" };
+    return { ok: true, principal: entry.principal };
+  }
+
+  /** Every token accepted so far, static ones included, is rejected from now on as expired. */
+  expireAll(): void {
+    const now = this.clock.now();
+    for (const entry of this.tokens.values()) entry.expiresAt = Math.min(entry.expiresAt, now);
+  }
+}
+
+export function canAccess(principal: Principal, publisherId: string): boolean {
+  return principal.publishers.includes("*") || principal.publishers.includes(publisherId);
+}

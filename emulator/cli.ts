@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// cpp-emulator: runs the CPP API emulator as a standalone process (for curl sessions, the demo, or
+// a user's own CI, the way Azurite stands in for Azure Storage).
+
+import { isIP } from "node:net";
+
+import { startEmulator, type Emulator } from "./emulator";
+import { defaultSeed, loadSeedFile, SeedError, type Seed } from "./seed";
+
+export const USAGE = `Usage: cpp-emulator [options]
+
+A local emulator of the Azure Cloud Partner Portal (CPP) API and its Azure AD token endpoint.
+
+Options:
+  --host <host>         interface to listen on (default 127.0.0.1; loopback only unless --allow-remote)
+  --port <port>         port to listen on, 0 for any free port (default 8080)
+  --seed <file.json>    initial tenants, clients, tokens, publishers and offers (default: built-in seed,
+                        see emulator/seed.example.json)
+  --time-scale <n>      emulated clock speed; 60 = one real second is one emulated minute (default 1)
+  --quiet               do not log requests
+  --allow-remote        allow a non-loopback --host (the emulator has well-known secrets and no admin auth)
+  -h, --help            show this help
+
+Once listening it prints "CPP emulator listening on <url>". Get a token with
+  curl -s -X POST <url>/demo-tenant/oauth2/token -d grant_type=client_credentials \\
+    -d client_id=demo-client -d client_secret=demo-secret -d resource=https://cloudpartner.azure.com
+or use the static token "emulator-token" of the default seed. Admin API: <url>/_emulator/health.`;
+
+export interface CliOptions {
+  host: string;
+  port: number;
+  seedFile?: string;
+  timeScale: number;
+  quiet: boolean;
+  allowRemote: boolean;
+  help: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const opts: CliOptions = {
+    host: "127.0.0.1",
+    port: 8080,
+    timeScale: 1,
+    quiet: false,
+    allowRemote: false,
+    help: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const value = (): string => {
+      if (eq !== -1) return arg.slice(eq + 1);
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+      i += 1;
+      return next;
+    };
+    const noValue = () => {
+      if (eq !== -1) throw new UsageError(`${flag} takes no value`);
+    };
+    switch (flag) {
+      case "--host":
+        opts.host = value();
+        if (opts.host === "") throw new UsageError("--host needs a value");
+        break;
+      case "--port": {
+        const raw = value();
+        const port = Number(raw);
+        if (!/^\d+$/.test(raw) || port > 65535)
+          throw new UsageError(`--port must be an integer from 0 to 65535, got "${raw}"`);
+        opts.port = port;
+        break;
+      }
+      case "--seed":
+        opts.seedFile = value();
+        break;
+      case "--time-scale": {
+        const raw = value();
+        const scale = Number(raw);
+        if (raw.trim() === "" || !Number.isFinite(scale) || scale <= 0) {
+          throw new UsageError(`--time-scale must be a positive number, got "${raw}"`);
+        }
+        opts.timeScale = scale;
+        break;
+      }
+      case "--quiet":
+        noValue();
+        opts.quiet = true;
+        break;
+      case "--allow-remote":
+        noValue();
+        opts.allowRemote = true;
+        break;
+      case "-h":
+      case "--help":
+        opts.help = true;
+        break;
+      default:
+        throw new UsageError(`unknown option "${arg}"`);
+    }
+  }
+  if (!opts.allowRemote && !isLoopback(opts.host)) {
+    throw new UsageError(
+      `refusing to listen on non-loopback host "${opts.host}": the emulator is a test double with well-known ` +
+        `secrets and an unauthenticated admin API. Pass --allow-remote if you really mean it.`,
+    );
+  }
+  return opts;
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  if (h === "localhost" || h === "::1") return true;
+  if (isIP(h) === 4) return h.startsWith("127.");
+  if (h.startsWith("::ffff:")) return isIP(h.slice(7)) === 4 && h.slice(7).startsWith("127.");
+  return false;
+}
+
+async function main(): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`cpp-emulator: ${e.message}\nRun "cpp-emulator --help" for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (opts.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let seed: Seed;
+  try {
+    seed = opts.seedFile !== undefined ? loadSeedFile(opts.seedFile) : defaultSeed();
+  } catch (e) {
+    if (e instanceof SeedError) {
+      process.stderr.write(`cpp-emulator: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  let emulator: Emulator;
+  try {
+    emulator = await startEmulator({
+      host: opts.host.replace(/^\[(.*)\]$/, "$1"),
+      port: opts.port,
+      seed,
+      timeScale: opts.timeScale,
+      quiet: opts.quiet,
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    process.stderr.write(
+      `cpp-emulator: cannot listen on ${opts.host}:${opts.port}: ${err.code ?? err.message}\n`,
+    );
+    return 1;
+  }
+  process.stdout.write(`CPP emulator listening on ${emulator.url}\n`);
+  // The handlers stay installed until exit: a second signal during shutdown must not fall back to
+  // the default action mid-close, it just exits at once. Signal listeners do not keep Node alive.
+  const signal = await new Promise<string>((resolve) => {
+    let stopping = false;
+    const stop = (name: string) => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      resolve(name);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await emulator.close();
+  process.stdout.write(`CPP emulator stopped (${signal})\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`cpp-emulator: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,213 @@
+// The programmatic face of the emulator: startEmulator() and the Emulator object tests drive it
+// with. Every method here is also reachable over HTTP under /_emulator/ (admin.ts).
+
+import { handleAdmin, type AdminHost } from "./admin";
+import { TokenStore } from "./auth";
+import { EmulatedClock } from "./clock";
+import type { Core } from "./core";
+import { FaultStore, type FaultInfo, type FaultRule } from "./faults";
+import { Recorder, type RecordedRequest, type RequestFilter } from "./recorder";
+import {
+  DEFAULT_TOKEN_LIFETIME_SECONDS,
+  defaultSeed,
+  parseOfferConfig,
+  parseSeed,
+  type OfferConfigPatch,
+  type Seed,
+} from "./seed";
+import { EmulatorServer } from "./server";
+import { EmulatorState, StateError, type Offer } from "./state";
+import { offerView, operationView, type OfferView, type OperationView } from "./views";
+
+export interface EmulatorOptions {
+  /** Default "127.0.0.1". */
+  host?: string;
+  /** Default 0 (an ephemeral port). */
+  port?: number;
+  /** Default: defaultSeed(). Validated like a seed file. */
+  seed?: Seed;
+  /** Emulated clock speed: 1 = real time, 60 = one real second is one emulated minute. Default 1. */
+  timeScale?: number;
+  /** No request log (default true for the library; the CLI passes false unless --quiet). */
+  quiet?: boolean;
+  /** Where request log lines go when not quiet. Default console.log. */
+  log?: (line: string) => void;
+}
+
+export interface Emulator {
+  /** "http://127.0.0.1:PORT": base URL of the CPP routes AND the Azure AD authority host. */
+  readonly url: string;
+  /** Every request in arrival order, token and admin requests included (a live array). */
+  readonly requests: RecordedRequest[];
+  clearRequests(): void;
+  /** Excludes /_emulator admin requests. */
+  countRequests(filter?: RequestFilter): number;
+  /** Returns the fault's id. Throws on an invalid rule. */
+  addFault(rule: FaultRule): string;
+  clearFaults(): void;
+  /**
+   * Creates the publisher/offer when missing. Takes a Partial<OfferConfig>; a property set to null
+   * resets that setting to its default.
+   */
+  configureOffer(publisherId: string, offerId: string, patch: OfferConfigPatch): void;
+  /** Same as POST publish/golive, without auth. Throws (409 OperationInProgress) if one is running. */
+  startOperation(
+    publisherId: string,
+    offerId: string,
+    kind: "publish" | "golive",
+    durationSeconds?: number,
+  ): OperationView;
+  /** Throws for an unknown offer. */
+  getOffer(publisherId: string, offerId: string): OfferView;
+  getOperation(operationId: string): OperationView | undefined;
+  /** The operation vanishes: subsequent GETs answer 404. Throws for an unknown id. */
+  deleteOperation(operationId: string): void;
+  advanceClock(seconds: number): void;
+  /** Every token accepted so far (static ones included) is rejected from now on (401). */
+  expireTokens(): void;
+  /** A valid bearer token, default publishers ["*"] and the seed's lifetime. */
+  issueToken(opts?: { publishers?: string[]; lifetimeSeconds?: number }): string;
+  /** Stops listening and destroys open, idle and hung connections. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK_URL_HOSTS: Record<string, string> = { "0.0.0.0": "127.0.0.1", "::": "[::1]" };
+
+class EmulatorInstance implements AdminHost {
+  url = "";
+  readonly clock: EmulatedClock;
+  readonly recorder = new Recorder();
+  readonly faults = new FaultStore();
+  readonly tokens: TokenStore;
+  readonly state: EmulatorState;
+  readonly core: Core;
+  readonly server: EmulatorServer;
+
+  constructor(seed: Seed, options: EmulatorOptions) {
+    this.clock = new EmulatedClock(options.timeScale ?? 1);
+    this.tokens = new TokenStore(
+      this.clock,
+      seed.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS,
+      seed.staticTokens ?? {},
+    );
+    this.state = new EmulatorState(this.clock, seed);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    this.core = {
+      clock: this.clock,
+      state: this.state,
+      tokens: this.tokens,
+      faults: this.faults,
+      recorder: this.recorder,
+      tenants: seed.tenants ?? {},
+      get url() {
+        return self.url;
+      },
+    };
+    const quiet = options.quiet ?? true;
+    this.server = new EmulatorServer(this.core, {
+      admin: (ctx) => handleAdmin(this, ctx),
+      log: quiet ? undefined : (options.log ?? ((line) => console.log(line))),
+    });
+  }
+
+  get requests(): RecordedRequest[] {
+    return this.recorder.requests;
+  }
+
+  clearRequests(): void {
+    this.recorder.clear();
+  }
+
+  countRequests(filter?: RequestFilter): number {
+    return this.recorder.count(filter);
+  }
+
+  addFault(rule: FaultRule): string {
+    return this.faults.add(rule);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  listFaults(): FaultInfo[] {
+    return this.faults.list();
+  }
+
+  configureOffer(publisherId: string, offerId: string, patch: OfferConfigPatch): void {
+    this.state.configure(publisherId, offerId, parseOfferConfig(patch, "patch"));
+  }
+
+  startOperation(
+    publisherId: string,
+    offerId: string,
+    kind: "publish" | "golive",
+    durationSeconds?: number,
+  ): OperationView {
+    const offer = this.requireOffer(publisherId, offerId);
+    const op = this.state.startSubmission(offer, kind, { durationSeconds, queued: true });
+    return operationView(this.core, offer, op);
+  }
+
+  getOffer(publisherId: string, offerId: string): OfferView {
+    return offerView(this.core, this.requireOffer(publisherId, offerId));
+  }
+
+  getOperation(operationId: string): OperationView | undefined {
+    const op = this.state.operation(operationId);
+    const offer = op && this.state.offer(op.publisherId, op.offerId);
+    return op && offer ? operationView(this.core, offer, op) : undefined;
+  }
+
+  deleteOperation(operationId: string): void {
+    this.state.deleteOperation(operationId);
+  }
+
+  advanceClock(seconds: number): void {
+    this.clock.advance(seconds);
+  }
+
+  clockInfo(): { now: string; timeScale: number } {
+    return { now: this.clock.iso(), timeScale: this.clock.timeScale };
+  }
+
+  expireTokens(): void {
+    this.tokens.expireAll();
+  }
+
+  issueToken(opts: { publishers?: string[]; lifetimeSeconds?: number } = {}): string {
+    return this.tokens.issue({ name: "admin", publishers: opts.publishers ?? ["*"] }, opts.lifetimeSeconds)
+      .token;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  async listen(host: string, port: number): Promise<void> {
+    const actual = await this.server.listen(host, port);
+    const urlHost = LOOPBACK_URL_HOSTS[host] ?? (host.includes(":") ? `[${host}]` : host);
+    this.url = `http://${urlHost}:${actual}`;
+  }
+
+  private requireOffer(publisherId: string, offerId: string): Offer {
+    const offer = this.state.offer(publisherId, offerId);
+    if (offer === undefined) {
+      throw new StateError(
+        404,
+        "OfferNotFound",
+        `Offer '${offerId}' of publisher '${publisherId}' does not exist.`,
+      );
+    }
+    return offer;
+  }
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  // Seeds written in TypeScript get the same validation as seed files: typos fail loudly.
+  const seed = parseSeed(opts.seed ?? defaultSeed(), "seed");
+  const instance = new EmulatorInstance(seed, opts);
+  await instance.listen(opts.host ?? "127.0.0.1", opts.port ?? 0);
+  return instance;
+}

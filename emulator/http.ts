@@ -1,0 +1,147 @@
+// Small HTTP helpers shared by the route modules: the per-request context, body reading, and the
+// response writers (JSON, CPP error shape). Node's http module only; no framework.
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+import type { RecordedRequest } from "./recorder";
+
+export interface RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly method: string;
+  /** Path and query exactly as received. */
+  readonly rawPath: string;
+  /** Percent-decoded path segments, without the leading empty one and one trailing slash. */
+  readonly segments: string[];
+  readonly query: URLSearchParams;
+  readonly body: string;
+  /** This request's entry in the request log. */
+  readonly record: RecordedRequest;
+}
+
+/** Thrown by handlers to answer with the CPP error shape `{"error":{"code","message"}}`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function splitTarget(rawPath: string): { segments: string[]; query: URLSearchParams } {
+  const q = rawPath.indexOf("?");
+  const pathname = q === -1 ? rawPath : rawPath.slice(0, q);
+  const query = new URLSearchParams(q === -1 ? "" : rawPath.slice(q + 1));
+  const parts = pathname.split("/").slice(1);
+  // A single trailing slash is tolerated everywhere (the submissions route is documented with one).
+  if (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
+  let segments: string[];
+  try {
+    // `%24` and `$` must both work for the legacy operation ids, hence decoding per segment.
+    segments = parts.map((p) => decodeURIComponent(p));
+  } catch {
+    throw new HttpError(400, "BadRequest", "The request path contains malformed percent-encoding.");
+  }
+  return { segments, query };
+}
+
+export class BodyTooLargeError extends Error {}
+
+export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on("end", () => (tooLarge ? reject(new BodyTooLargeError()) : resolve(Buffer.concat(chunks))));
+    req.on("error", reject);
+  });
+}
+
+function writable(res: ServerResponse): boolean {
+  return !res.headersSent && !res.destroyed && !res.writableEnded;
+}
+
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  contentType: string | undefined,
+  headers: Record<string, string> = {},
+): void {
+  if (!writable(res)) return;
+  const payload = typeof body === "string" ? Buffer.from(body, "utf8") : body;
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  if (contentType !== undefined) res.setHeader("Content-Type", contentType);
+  res.setHeader("Content-Length", payload.length);
+  res.writeHead(status);
+  res.end(payload);
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  send(res, status, JSON.stringify(body), "application/json; charset=utf-8", headers);
+}
+
+export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  send(res, status, "", undefined, headers);
+}
+
+export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}
+
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, errorBody(code, message), headers);
+}
+
+/** A reason phrase-like error code for a bare status (used by injected faults). */
+export function defaultErrorCode(status: number): string {
+  const codes: Record<number, string> = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    408: "RequestTimeout",
+    409: "Conflict",
+    422: "UnprocessableEntity",
+    429: "TooManyRequests",
+    500: "InternalServerError",
+    501: "NotImplemented",
+    502: "BadGateway",
+    503: "ServiceUnavailable",
+    504: "GatewayTimeout",
+    505: "HTTPVersionNotSupported",
+  };
+  return codes[status] ?? (status >= 500 ? "InternalServerError" : "Error");
+}
+
+/** Parses a JSON request body; empty means "no body". Anything else malformed is a 400. */
+export function parseJsonBody(body: string): unknown {
+  if (body.trim() === "") return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch (e) {
+    throw new HttpError(400, "BadRequest", `The request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);

@@ -1,0 +1,22 @@
+// Public entry point of the CPP emulator library. Other packages (provider tests, the demo)
+// import only from here; the modules behind it are free to change.
+
+export { startEmulator, type Emulator, type EmulatorOptions } from "./emulator";
+export {
+  defaultSeed,
+  loadSeedFile,
+  parseSeed,
+  SeedError,
+  type CancelMode,
+  type LocationHeaderMode,
+  type OfferConfig,
+  type OfferConfigPatch,
+  type PcMigrationStatus,
+  type Seed,
+  type Vocabulary,
+} from "./seed";
+export type { Fault, FaultMatch, FaultRule } from "./faults";
+export type { RecordedRequest, RequestFilter } from "./recorder";
+export type { OfferHistoryEntry, OfferView, OperationView } from "./views";
+export { API_VERSION } from "./render";
+export { CPP_RESOURCE, CPP_SCOPE } from "./aad";

@@ -1,0 +1,169 @@
+// The HTTP server and its per-request pipeline:
+//   record → read body → (non-admin) injected fault → dispatch (admin | CPP | AAD) → error shape.
+// It tracks every socket and every latency timer so close() finishes promptly even while clients
+// hold keep-alive connections or wait on a hung request.
+
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+
+import { handleAad, matchAad } from "./aad";
+import type { Core } from "./core";
+import { applyFault } from "./faults";
+import { BodyTooLargeError, HttpError, readBody, sendError, splitTarget, type RequestContext } from "./http";
+import { isAdminPath, type RecordedRequest } from "./recorder";
+import { handleCpp } from "./routes";
+
+/** Request bodies beyond this are refused (413); the CPP API never needs more. */
+const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+export interface ServerOptions {
+  admin: (ctx: RequestContext) => void;
+  /** One line per finished request; undefined = quiet. */
+  log?: (line: string) => void;
+}
+
+export class EmulatorServer {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly sleepers = new Set<{ timer: NodeJS.Timeout; resolve: (ok: boolean) => void }>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly core: Core,
+    private readonly options: ServerOptions,
+  ) {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on("connection", (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+    this.server.on("clientError", (_err, socket) => socket.destroy());
+  }
+
+  listen(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      this.server.once("error", onError);
+      this.server.listen({ host, port }, () => {
+        this.server.off("error", onError);
+        const address = this.server.address();
+        resolve(typeof address === "object" && address !== null ? address.port : port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      for (const s of this.sleepers) {
+        clearTimeout(s.timer);
+        s.resolve(false);
+      }
+      this.sleepers.clear();
+      // server.close() waits for open connections; destroying them (idle keep-alive, hung, slow)
+      // is what makes close() prompt.
+      this.server.close(() => resolve());
+      for (const socket of this.sockets) socket.destroy();
+    });
+    return this.closing;
+  }
+
+  /** A timer close() can cancel; resolves false when the emulator is closing. */
+  private sleep(ms: number): Promise<boolean> {
+    if (this.closing) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const entry = {
+        timer: setTimeout(() => {
+          this.sleepers.delete(entry);
+          resolve(true);
+        }, ms),
+        resolve,
+      };
+      this.sleepers.add(entry);
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = Date.now();
+    const record = this.core.recorder.begin(req, this.core.clock.iso());
+    res.setHeader("x-ms-request-id", randomUUID());
+    res.on("finish", () => {
+      record.status = res.statusCode;
+      this.logLine(record, startedAt);
+    });
+    res.on("close", () => {
+      if (!res.writableFinished) this.logLine(record, startedAt);
+    });
+    res.on("error", () => undefined); // the client went away mid-body (e.g. it caps what it reads)
+
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, MAX_REQUEST_BODY_BYTES);
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) {
+        sendError(
+          res,
+          413,
+          "RequestEntityTooLarge",
+          `Request bodies are limited to ${MAX_REQUEST_BODY_BYTES} bytes.`,
+        );
+      }
+      return;
+    }
+    this.core.recorder.setBody(record, raw);
+
+    const rawPath = req.url ?? "/";
+    const method = (req.method ?? "GET").toUpperCase();
+    try {
+      const admin = isAdminPath(rawPath);
+      if (!admin) {
+        // Faults come before auth and routing: a throttled or dropped request has no side effect.
+        const fault = this.core.faults.takeForRequest(method, rawPath);
+        if (fault !== undefined && fault.type !== "foreignLocation") {
+          const outcome = await applyFault(fault, res, { sleep: (ms) => this.sleep(ms) });
+          if (outcome === "handled") return;
+        }
+      }
+      const { segments, query } = splitTarget(rawPath);
+      const ctx: RequestContext = {
+        req,
+        res,
+        method,
+        rawPath,
+        segments,
+        query,
+        body: raw.toString("utf8"),
+        record,
+      };
+      if (admin) {
+        this.options.admin(ctx);
+      } else if (segments[0] === "api") {
+        handleCpp(this.core, ctx);
+      } else {
+        const aad = matchAad(segments);
+        if (aad === undefined)
+          throw new HttpError(404, "NotFound", `No resource at ${rawPath.split("?")[0]}.`);
+        handleAad(this.core, ctx, aad);
+      }
+    } catch (e) {
+      if (e instanceof HttpError) {
+        sendError(res, e.status, e.code, e.message, e.headers);
+      } else {
+        // A bug in the emulator must still produce the documented error shape, not a hung client.
+        sendError(
+          res,
+          500,
+          "InternalServerError",
+          `The emulator failed: ${(e as Error).message ?? String(e)}`,
+        );
+      }
+    }
+  }
+
+  private logLine(record: RecordedRequest, startedAt: number): void {
+    if (this.options.log === undefined) return;
+    const status = record.status === 0 ? "---" : String(record.status);
+    // Only method, path and status: headers (tokens) and bodies (secrets) never reach the log.
+    this.options.log(`${record.at} ${record.method} ${record.path} ${status} ${Date.now() - startedAt}ms`);
+  }
+}
