@@ -66,17 +66,33 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
   const guard = news.expectedOperationId;
   if (guard !== undefined && guard !== null && guard !== "") {
     if (guard === UNKNOWN) out.expectedOperationId = guard;
-    else if (typeof guard !== "string" || guard.length > 200 || /[\u0000-\u001f\u007f\s]/.test(guard)) {
-      fail("expectedOperationId", "expectedOperationId must be an operation id (as listed by the submissions API): a string without spaces, at most 200 characters.");
+    else if (typeof guard !== "string" || guard.length > 200 || hasControlOrSpace(guard)) {
+      fail(
+        "expectedOperationId",
+        "expectedOperationId must be an operation id (as listed by the submissions API): a string without spaces, at most 200 characters.",
+      );
     } else out.expectedOperationId = guard;
   }
 
-  out.ifNothingToCancel = checkEnum(news.ifNothingToCancel, "ifNothingToCancel", ["succeed", "fail"], "succeed", fail);
+  out.ifNothingToCancel = checkEnum(
+    news.ifNothingToCancel,
+    "ifNothingToCancel",
+    ["succeed", "fail"],
+    "succeed",
+    fail,
+  );
   out.when = checkEnum(news.when, "when", ["apply", "destroy"], "apply", fail);
 
   if (news.triggers !== undefined && news.triggers !== null) out.triggers = news.triggers;
 
-  out.timeoutSeconds = checkNumber(news.timeoutSeconds, "timeoutSeconds", DEFAULT_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS, fail);
+  out.timeoutSeconds = checkNumber(
+    news.timeoutSeconds,
+    "timeoutSeconds",
+    DEFAULT_TIMEOUT_SECONDS,
+    1,
+    MAX_TIMEOUT_SECONDS,
+    fail,
+  );
   out.pollIntervalSeconds = checkPollInterval(news.pollIntervalSeconds, fail);
 
   if (news.endpoint !== undefined && news.endpoint !== null && news.endpoint !== "") {
@@ -86,14 +102,23 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
   const apiVersion = news.apiVersion ?? DEFAULT_API_VERSION;
   if (apiVersion === UNKNOWN) out.apiVersion = apiVersion;
   else if (typeof apiVersion !== "string" || !API_VERSION_PATTERN.test(apiVersion)) {
-    fail("apiVersion", `apiVersion must look like ${DEFAULT_API_VERSION} (YYYY-MM-DD); remove it to use ${DEFAULT_API_VERSION}.`);
+    fail(
+      "apiVersion",
+      `apiVersion must look like ${DEFAULT_API_VERSION} (YYYY-MM-DD); remove it to use ${DEFAULT_API_VERSION}.`,
+    );
   } else out.apiVersion = apiVersion;
 
   const token = news.accessToken;
   if (token !== undefined && token !== null && token !== "") {
     // Never echo the value: it is a credential.
-    if (token !== UNKNOWN && (typeof token !== "string" || /\s/.test(token.trim()) || token.trim().length < 8)) {
-      fail("accessToken", "accessToken must be a bearer token string (without the 'Bearer ' prefix); omit it to use configured credentials.");
+    if (
+      token !== UNKNOWN &&
+      (typeof token !== "string" || /\s/.test(token.trim()) || token.trim().length < 8)
+    ) {
+      fail(
+        "accessToken",
+        "accessToken must be a bearer token string (without the 'Bearer ' prefix); omit it to use configured credentials.",
+      );
     } else out.accessToken = typeof token === "string" ? token.trim() : token;
   }
 
@@ -122,7 +147,10 @@ type Fail = (property: string, reason: string) => void;
 export function checkId(value: unknown, property: string, fail: Fail): string | undefined {
   if (value === UNKNOWN) return value;
   if (value === undefined || value === null || value === "") {
-    fail(property, `${property} is required: the ${property === "offerId" ? "offer" : "publisher"} id as shown in the Cloud Partner Portal (e.g. "contoso").`);
+    fail(
+      property,
+      `${property} is required: the ${property === "offerId" ? "offer" : "publisher"} id as shown in the Cloud Partner Portal (e.g. "contoso").`,
+    );
     return undefined;
   }
   if (typeof value !== "string") {
@@ -130,15 +158,21 @@ export function checkId(value: unknown, property: string, fail: Fail): string | 
     return undefined;
   }
   const problems: string[] = [];
-  if (value.length > MAX_ID_LENGTH) problems.push(`is ${value.length} characters long (at most ${MAX_ID_LENGTH})`);
-  if (/[\u0000-\u001f\u007f]/.test(value)) problems.push("contains control characters");
+  if (value.length > MAX_ID_LENGTH)
+    problems.push(`is ${value.length} characters long (at most ${MAX_ID_LENGTH})`);
+  if (hasControl(value)) problems.push("contains control characters");
   if (/\s/.test(value)) problems.push("contains whitespace");
   const path = [...new Set(value.match(/[/\\?#%$&+:;=@]/g) ?? [])];
-  if (path.length) problems.push(`contains ${path.map((c) => `'${c}'`).join(", ")}, which would change the request URL`);
+  if (path.length)
+    problems.push(`contains ${path.map((c) => `'${c}'`).join(", ")}, which would change the request URL`);
   if (value.includes("..")) problems.push("contains '..'");
-  if (!problems.length && !ID_PATTERN.test(value)) problems.push("must start with a letter or digit and use only letters, digits, '.', '-' and '_'");
+  if (!problems.length && !ID_PATTERN.test(value))
+    problems.push("must start with a letter or digit and use only letters, digits, '.', '-' and '_'");
   if (problems.length) {
-    fail(property, `${property} ${JSON.stringify(safeSnippet(value))} ${problems.join("; ")}. Use the id exactly as the Cloud Partner Portal shows it (letters, digits, '.', '-', '_').`);
+    fail(
+      property,
+      `${property} ${JSON.stringify(safeSnippet(value))} ${problems.join("; ")}. Use the id exactly as the Cloud Partner Portal shows it (letters, digits, '.', '-', '_').`,
+    );
     return undefined;
   }
   return value;
@@ -151,7 +185,10 @@ function checkEmails(value: unknown, fail: Fail): unknown {
   if (typeof value === "string") list = value.split(/[,;]/);
   else if (Array.isArray(value)) list = value.flatMap((v) => (typeof v === "string" ? v.split(/[,;]/) : [v]));
   else {
-    fail("notificationEmails", "notificationEmails must be a list of email addresses (or one comma-separated string).");
+    fail(
+      "notificationEmails",
+      "notificationEmails must be a list of email addresses (or one comma-separated string).",
+    );
     return undefined;
   }
   const out: string[] = [];
@@ -163,30 +200,53 @@ function checkEmails(value: unknown, fail: Fail): unknown {
     }
     const s = typeof item === "string" ? item.trim() : "";
     if (typeof item === "string" && s === "") continue;
-    if (!EMAIL_PATTERN.test(s) || s.length > 254) bad.push(typeof item === "string" ? JSON.stringify(safeSnippet(s)) : String(typeof item));
+    if (!EMAIL_PATTERN.test(s) || s.length > 254)
+      bad.push(typeof item === "string" ? JSON.stringify(safeSnippet(s)) : String(typeof item));
     else if (!out.some((e) => e.toLowerCase() === s.toLowerCase())) out.push(s);
   }
   if (bad.length) {
-    fail("notificationEmails", `notificationEmails has invalid address${bad.length > 1 ? "es" : ""} ${bad.join(", ")}: give addresses like "ops@contoso.com".`);
+    fail(
+      "notificationEmails",
+      `notificationEmails has invalid address${bad.length > 1 ? "es" : ""} ${bad.join(", ")}: give addresses like "ops@contoso.com".`,
+    );
     return undefined;
   }
   return out;
 }
 
-function checkEnum<T extends string>(value: unknown, property: string, allowed: readonly T[], dflt: T, fail: Fail): T | string | undefined {
+function checkEnum<T extends string>(
+  value: unknown,
+  property: string,
+  allowed: readonly T[],
+  dflt: T,
+  fail: Fail,
+): T | string | undefined {
   if (value === undefined || value === null || value === "") return dflt;
   if (value === UNKNOWN) return value;
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value;
-  fail(property, `${property} must be one of ${allowed.map((a) => `"${a}"`).join(" or ")} (default "${dflt}"), got ${JSON.stringify(safeSnippet(String(value)))}.`);
+  fail(
+    property,
+    `${property} must be one of ${allowed.map((a) => `"${a}"`).join(" or ")} (default "${dflt}"), got ${JSON.stringify(safeSnippet(String(value)))}.`,
+  );
   return undefined;
 }
 
-function checkNumber(value: unknown, property: string, dflt: number, min: number, max: number, fail: Fail): unknown {
+function checkNumber(
+  value: unknown,
+  property: string,
+  dflt: number,
+  min: number,
+  max: number,
+  fail: Fail,
+): unknown {
   if (value === undefined || value === null || value === "") return dflt;
   if (value === UNKNOWN) return value;
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
   if (typeof n !== "number" || !Number.isFinite(n) || n < min || n > max) {
-    fail(property, `${property} must be a number of seconds between ${min} and ${max} (default ${dflt}), got ${JSON.stringify(value)}.`);
+    fail(
+      property,
+      `${property} must be a number of seconds between ${min} and ${max} (default ${dflt}), got ${JSON.stringify(value)}.`,
+    );
     return undefined;
   }
   return n;
@@ -196,7 +256,10 @@ function checkPollInterval(value: unknown, fail: Fail): unknown {
   if (value === undefined || value === null || value === "") return { ...DEFAULT_POLL_INTERVAL };
   if (value === UNKNOWN) return value;
   const bad = () =>
-    fail("pollIntervalSeconds", `pollIntervalSeconds must be a number (the longest wait between polls) or { min, max } in seconds with 0.1 <= min <= max <= 300 (default { min: ${DEFAULT_POLL_INTERVAL.min}, max: ${DEFAULT_POLL_INTERVAL.max} }).`);
+    fail(
+      "pollIntervalSeconds",
+      `pollIntervalSeconds must be a number (the longest wait between polls) or { min, max } in seconds with 0.1 <= min <= max <= 300 (default { min: ${DEFAULT_POLL_INTERVAL.min}, max: ${DEFAULT_POLL_INTERVAL.max} }).`,
+    );
   let min: unknown;
   let max: unknown;
   if (typeof value === "number") {
@@ -242,7 +305,10 @@ export function checkEndpoint(value: unknown, property: string, fail: Fail): str
     return undefined;
   }
   if (url.protocol === "http:" && !isLoopback(url.hostname)) {
-    fail(property, `${property} uses plain http on ${url.hostname}, which would send the access token unencrypted; http is only allowed on loopback. ${fix}`);
+    fail(
+      property,
+      `${property} uses plain http on ${url.hostname}, which would send the access token unencrypted; http is only allowed on loopback. ${fix}`,
+    );
     return undefined;
   }
   if (url.username || url.password) {
@@ -262,7 +328,7 @@ export function isLoopback(hostname: string): boolean {
 }
 
 function safeSnippet(s: string): string {
-  const printable = s.replace(/[\u0000-\u001f\u007f]/g, "?");
+  const printable = [...s].map((c) => (isControl(c) ? "?" : c)).join("");
   return printable.length > 60 ? `${printable.slice(0, 60)}…` : printable;
 }
 
@@ -272,4 +338,18 @@ export function containsUnknown(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(containsUnknown);
   if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
   return false;
+}
+
+/** C0 controls and DEL: never valid in ids, and unsafe to echo into a terminal. */
+function isControl(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return code <= 0x1f || code === 0x7f;
+}
+
+function hasControl(s: string): boolean {
+  return [...s].some(isControl);
+}
+
+function hasControlOrSpace(s: string): boolean {
+  return hasControl(s) || /\s/.test(s);
 }

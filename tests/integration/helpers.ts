@@ -1,0 +1,62 @@
+/**
+ * Shared set-up for tests that talk to the emulator over real HTTP on 127.0.0.1.
+ */
+import { Emulator, EmulatorOptions, OperationView, startEmulator } from "../../emulator";
+import { AccessTokenSource, CppClient, CppClientOptions } from "../../provider/client";
+
+/** Starts an emulator for the enclosing `describe` and closes it afterwards. */
+export function useEmulator(options: EmulatorOptions = {}): { readonly emu: Emulator } {
+  const holder: { emu?: Emulator } = {};
+  before(async () => {
+    holder.emu = await startEmulator(options);
+  });
+  after(async () => {
+    await holder.emu?.close();
+  });
+  return {
+    get emu(): Emulator {
+      if (!holder.emu) throw new Error("emulator not started");
+      return holder.emu;
+    },
+  };
+}
+
+/** A token source that mints tokens straight from the emulator and counts how often it was asked. */
+export function emulatorTokens(
+  emu: Emulator,
+  publishers = ["*"],
+): AccessTokenSource & { issued: string[]; refreshes: number } {
+  const source = {
+    issued: [] as string[],
+    refreshes: 0,
+    async getToken({ forceRefresh }: { forceRefresh: boolean }) {
+      if (forceRefresh) source.refreshes++;
+      if (forceRefresh || source.issued.length === 0) source.issued.push(emu.issueToken({ publishers }));
+      return source.issued[source.issued.length - 1];
+    },
+  };
+  return source;
+}
+
+/** A client for the emulator with fast retries, so fault tests take milliseconds. */
+export function clientFor(emu: Emulator, overrides: Partial<CppClientOptions> = {}): CppClient {
+  return new CppClient({
+    endpoint: emu.url,
+    credential: emulatorTokens(emu),
+    retry: { baseDelayMs: 20, maxDelayMs: 100 },
+    timeoutMs: 2000,
+    ...overrides,
+  });
+}
+
+export const P = "contoso";
+
+/** Makes sure a publish runs on the offer: starts one, or returns the one still running. */
+export function ensureRunning(
+  emu: Emulator,
+  offerId: string,
+  kind: "publish" | "golive" = "publish",
+  seconds = 600,
+): OperationView {
+  return emu.getOffer(P, offerId).currentOperation ?? emu.startOperation(P, offerId, kind, seconds);
+}
