@@ -737,8 +737,9 @@ export interface ChildUpSpec {
 }
 
 export function loadProgram(programModule: string, programExport: string): PulumiFn {
-  const mod = require(programModule) as Record<string, unknown>;
-  const program = mod[programExport];
+  const mod = require(programModule) as Record<string, unknown> | PulumiFn;
+  // `export = async () => {...}` programs (the shape of our examples) are the module itself.
+  const program = typeof mod === "function" ? mod : mod[programExport];
   if (typeof program !== "function") {
     throw new Error(`${programModule} does not export a function named ${programExport}`);
   }

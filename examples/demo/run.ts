@@ -1,0 +1,97 @@
+/**
+ * `npm run demo`: the quickstart project (Pulumi.yaml at the repository root, program
+ * examples/basic) deployed with the real Pulumi engine against the local CPP emulator.
+ *
+ *   1. start the emulator: offer contoso/contoso-offer has a publish running;
+ *   2. `pulumi preview --diff`: what a pull-request comment shows;
+ *   3. `pulumi up`: the cancel, with one progress line per poll;
+ *   4. the stack outputs and the emulator's view of the offer (operation canceled);
+ *   5. `pulumi destroy` and clean-up (nothing is left behind).
+ *
+ * Credentials go the way a CI pipeline would pass them: a client secret in stack config,
+ * exchanged at the emulator's Azure AD token endpoint.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { defaultSeed, startEmulator } from "../../emulator";
+import { ensurePulumi } from "../../tests/engine/ensurePulumi";
+import { EngineStack } from "../../tests/engine/stack";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+const PROJECT = "marketplace-cancel-quickstart";
+
+function banner(text: string): void {
+  process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
+}
+
+async function main(): Promise<void> {
+  const program = path.join(ROOT, "dist", "examples", "basic", "index.js");
+  if (!fs.existsSync(program)) throw new Error(`${program} is missing: run \`npm run build\` first.`);
+  const engine = await ensurePulumi({ log: (line) => process.stderr.write(`[engine] ${line}\n`) });
+  banner(`Pulumi CLI ${engine.version} (${engine.source}: ${engine.binary})`);
+
+  const emu = await startEmulator({ seed: defaultSeed() });
+  let stack: EngineStack | undefined;
+  try {
+    const before = emu.getOffer("contoso", "contoso-offer");
+    banner(`1. CPP emulator at ${emu.url}`);
+    console.log(
+      `contoso/contoso-offer: ${before.status}; running ${before.currentOperation?.kind} ${before.currentOperation?.id}`,
+    );
+
+    stack = await EngineStack.create({
+      programModule: program,
+      projectName: PROJECT,
+      stackName: "demo",
+      config: {
+        [`${PROJECT}:publisherId`]: "contoso",
+        [`${PROJECT}:offerId`]: "contoso-offer",
+        [`${PROJECT}:notificationEmails`]: JSON.stringify(["release-team@contoso.com"]),
+        [`${PROJECT}:endpoint`]: emu.url,
+        "marketplace:tenantId": "demo-tenant",
+        "marketplace:clientId": "demo-client",
+        "marketplace:clientSecret": { value: "demo-secret", secret: true },
+        "marketplace:authorityHost": emu.url,
+      },
+    });
+    const stream = {
+      onOutput: (s: string) => process.stdout.write(s),
+      onError: (s: string) => process.stdout.write(s),
+    };
+
+    banner("2. pulumi preview --diff   (what the pull request shows; no call to the service)");
+    emu.clearRequests();
+    await stack.preview(stream);
+    console.log(`requests to the service during preview: ${emu.countRequests()}`);
+
+    banner("3. pulumi up");
+    emu.clearRequests();
+    await stack.up(stream);
+
+    banner("4. Outputs");
+    const outputs = await stack.outputs();
+    for (const [key, value] of Object.entries(outputs)) console.log(`${key}: ${JSON.stringify(value.value)}`);
+    const posts = emu.countRequests({ method: "POST", pathIncludes: "/cancel" });
+    console.log(`requests to the service during up: ${emu.countRequests()} (cancel POSTs: ${posts})`);
+
+    banner("5. The emulator's view of the offer");
+    const after = emu.getOffer("contoso", "contoso-offer");
+    const canceled = after.operations.find((op) => op.id === before.currentOperation?.id);
+    console.log(`contoso/contoso-offer: ${after.status}; the publish ${canceled?.id} is ${canceled?.status}`);
+    if (canceled?.status !== "canceled") throw new Error("the demo expected the publish to end canceled");
+
+    banner("6. pulumi destroy   (removes the record; a cancellation cannot be undone, so nothing is sent)");
+    emu.clearRequests();
+    await stack.destroy(stream);
+    console.log(`requests to the service during destroy: ${emu.countRequests()}`);
+    banner("Done.");
+  } finally {
+    await stack?.cleanup();
+    await emu.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

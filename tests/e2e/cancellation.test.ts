@@ -1,0 +1,343 @@
+import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import { Emulator, Seed, startEmulator } from "../../emulator";
+import { ensurePulumi } from "../engine/ensurePulumi";
+import { EngineStack } from "../engine/stack";
+
+/**
+ * OfferOperationCancellation through the real Pulumi engine (v3.259 CLI, Automation API, the
+ * dynamic-provider plugin from @pulumi/pulumi) against the emulator on 127.0.0.1. What is
+ * asserted is what users see: preview text, progress lines, outputs, state, and the requests the
+ * service received.
+ */
+const P = "contoso";
+const TYPE = "pulumi-nodejs:dynamic/marketplace:OfferOperationCancellation";
+const programModule = path.join(__dirname, "fixtures", "cancelProgram.js");
+
+const seed: Seed = {
+  publishers: {
+    [P]: {
+      offers: {
+        "async-offer": { cancelSeconds: 2 },
+        "other-offer": { cancelSeconds: 2 },
+        "sync-offer": { cancelMode: "sync" },
+        "slow-offer": { cancelSeconds: 20 },
+        "destroy-offer": { pcMigrationStatus: "none", cancelSeconds: 2 },
+        "token-offer": {},
+        "vm-offer": { cancelSeconds: 1 },
+        "saas-offer": { cancelSeconds: 1 },
+      },
+    },
+  },
+};
+
+describe("OfferOperationCancellation through the real Pulumi engine", function () {
+  this.timeout(300_000);
+  let emu: Emulator;
+  let token: string;
+  const stacks: EngineStack[] = [];
+
+  before(async () => {
+    await ensurePulumi({ log: (line) => process.stderr.write(`[engine] ${line}\n`) });
+    emu = await startEmulator({ seed });
+    token = emu.issueToken({ publishers: ["*"], lifetimeSeconds: 24 * 3600 });
+  });
+  after(async () => {
+    for (const s of stacks) await s.cleanup();
+    await emu?.close();
+  });
+
+  /** A stack for one offer; the token goes in as secret stack config, as the README says. */
+  async function stackFor(
+    offerId: string,
+    extra: Record<string, string> = {},
+    secretToken = true,
+  ): Promise<EngineStack> {
+    const config: Record<string, string | { value: string; secret: boolean }> = {
+      "e2e:publisherId": P,
+      "e2e:offerId": offerId,
+      "e2e:endpoint": emu.url,
+      ...extra,
+    };
+    if (secretToken) config["marketplace:accessToken"] = { value: token, secret: true };
+    const s = await EngineStack.create({
+      programModule,
+      config,
+      stackName: offerId.replace(/[^a-z0-9-]/g, ""),
+    });
+    stacks.push(s);
+    return s;
+  }
+  const cpp = () => emu.countRequests({ pathIncludes: "/api/" });
+  const posts = () => emu.countRequests({ method: "POST", pathIncludes: "/cancel" });
+  const running = (offerId: string) =>
+    emu.getOffer(P, offerId).currentOperation ?? emu.startOperation(P, offerId, "publish", 3600);
+
+  describe("a 202 cancellation, from pull-request preview to destroy", () => {
+    let s: EngineStack;
+    before(async () => {
+      s = await stackFor("async-offer", { "e2e:emails": JSON.stringify(["ops@contoso.com"]) });
+    });
+
+    it("preview --diff shows the planned create and makes zero calls to the service", async () => {
+      running("async-offer");
+      emu.clearRequests();
+      const { output } = await s.preview();
+      assert.match(output, new RegExp(`\\+ ${escape(TYPE)}: \\(create\\)`), output);
+      assert.match(
+        output,
+        /\[urn=urn:pulumi:async-offer::pmc-e2e::pulumi-nodejs:dynamic\/marketplace:OfferOperationCancellation::stop-publish\]/,
+        output,
+      );
+      assert.match(output, /offerId\s*: "async-offer"/, output);
+      assert.equal(cpp(), 0, "preview must not call the service");
+    });
+
+    it("up cancels with exactly one POST, prints progress, and records the outputs", async () => {
+      const op = running("async-offer");
+      emu.clearRequests();
+      const output = said(await s.up());
+      assert.match(output, /\[marketplace\] contoso\/async-offer: cancelling publish/, output);
+      assert.match(
+        output,
+        /\[marketplace\] contoso\/async-offer: \d+\.\ds \w+, step "[^"]+", \d+% \(poll 1, next in/,
+        output,
+      );
+      assert.match(output, /Cancellation succeeded after/, output);
+      assert.equal(posts(), 1);
+      const outputs = await s.outputs();
+      assert.equal(outputs.status.value, "succeeded");
+      assert.equal(outputs.httpStatus.value, 202);
+      assert.equal((outputs.canceledOperation.value as { id: string }).id, op.id);
+      assert.equal(emu.getOffer(P, "async-offer").currentOperation, undefined);
+    });
+
+    it("keeps the token out of state, backend files and engine output", async () => {
+      assert.ok(!(await exportedStack(s)).includes(token), "token in exported stack");
+      assert.deepEqual(s.filesContaining(token), []);
+      const { output, stderr } = await s.preview();
+      assert.ok(!(output + stderr).includes(token));
+    });
+
+    it("a second up is a no-op: no call, no second cancel", async () => {
+      emu.clearRequests();
+      const { result } = await s.up();
+      assert.deepEqual(result.summary.resourceChanges, { same: 2 });
+      assert.equal(cpp(), 0);
+    });
+
+    it("a changed email list previews as an in-place update", async () => {
+      await s.setConfig("e2e:emails", JSON.stringify(["ops@contoso.com", "release@contoso.com"]));
+      emu.clearRequests();
+      const { output } = await s.preview();
+      assert.match(output, new RegExp(`~ ${escape(TYPE)}: \\(update\\)`), output);
+      assert.match(output, /\+ \[1\]: "release@contoso\.com"/, output);
+      assert.doesNotMatch(output, /replace/, output);
+      assert.equal(cpp(), 0);
+    });
+
+    it("a changed offerId or triggers previews as a replacement (a new cancel)", async () => {
+      await s.setConfig("e2e:emails", JSON.stringify(["ops@contoso.com"]));
+      await s.setConfig("e2e:offerId", "other-offer");
+      let { output } = await s.preview();
+      assert.match(output, new RegExp(`\\+-${escape(TYPE)}: \\(replace\\)`), output);
+      assert.match(output, /~ offerId\s*: "async-offer" => "other-offer"/, output);
+      await s.setConfig("e2e:offerId", "async-offer");
+      await s.setConfig("e2e:triggers", JSON.stringify(["publish-2"]));
+      ({ output } = await s.preview());
+      assert.match(output, new RegExp(`\\+-${escape(TYPE)}: \\(replace\\)`), output);
+      assert.match(output, /\+ triggers\s*: \[/, output);
+      await s.removeConfig("e2e:triggers");
+      assert.equal(cpp(), 0);
+    });
+
+    it("refresh reports the operation's status, and a vanished operation is reported, not dropped", async () => {
+      await s.refresh();
+      assert.equal((await s.outputs()).operationStatus.value, "complete");
+      const opId = (await s.outputs()).cancellationOperationId.value as string;
+      emu.deleteOperation(opId);
+      const text = said(await s.refresh());
+      assert.match(text, /no longer exists on the service; keeping the record/, text);
+      const resources = await s.resources();
+      const res = resources.find((r) => r.type === TYPE);
+      assert.ok(res, "resource still in state");
+      assert.equal((res.outputs as Record<string, unknown>).operationStatus, "notFound");
+    });
+
+    it("destroy (when: apply) removes the resource without calling the service", async () => {
+      emu.clearRequests();
+      const text = said(await s.destroy());
+      assert.match(text, /cannot be undone, so nothing is sent/, text);
+      assert.equal(cpp(), 0);
+      assert.equal((await s.resources()).filter((r) => r.type === TYPE).length, 0);
+    });
+  });
+
+  it("a 200 (synchronous) cancellation: one POST, httpStatus 200", async () => {
+    running("sync-offer");
+    const s = await stackFor("sync-offer");
+    emu.clearRequests();
+    await s.up();
+    const outputs = await s.outputs();
+    assert.equal(outputs.httpStatus.value, 200);
+    assert.ok(["succeeded", "canceled"].includes(outputs.status.value as string));
+    assert.equal(posts(), 1);
+    await s.destroy();
+  });
+
+  it("an up killed mid-wait resumes on the next up: still one POST, state intact", async () => {
+    const op = running("slow-offer");
+    const s = await stackFor("slow-offer");
+    emu.clearRequests();
+    const child = s.startUpInChild();
+    await child.waitFor(/slow-offer: .*\(poll 1, next in/, 120_000);
+    await child.kill();
+    assert.equal(posts(), 1);
+    assert.ok(emu.getOffer(P, "slow-offer").currentOperation, "still running when killed");
+
+    // What a user does after a killed `up` on a self-managed backend: release the lock, drop the
+    // pending create the engine kept, and run `up` again.
+    await s.recoverAfterKill();
+    const text = said(await s.up());
+    assert.match(
+      text,
+      /was interrupted before it was recorded; resuming its wait \(no new cancel is sent\)/,
+      text,
+    );
+    assert.equal(posts(), 1, "no second cancel");
+    const outputs = await s.outputs();
+    assert.equal(outputs.status.value, "succeeded");
+    assert.equal((outputs.canceledOperation.value as { id: string }).id, op.id);
+    assert.equal((await s.pendingOperations()).length, 0);
+    await s.destroy();
+  });
+
+  it("when: destroy records intent on up and cancels on destroy", async () => {
+    const s = await stackFor("destroy-offer", { "e2e:when": "destroy" });
+    emu.clearRequests();
+    await s.up();
+    assert.equal((await s.outputs()).status.value, "scheduled");
+    assert.equal(posts(), 0);
+    running("destroy-offer");
+    const text = said(await s.destroy());
+    assert.match(text, /when is "destroy": cancelling now/, text);
+    assert.equal(posts(), 1);
+    assert.equal(emu.getOffer(P, "destroy-offer").currentOperation, undefined);
+  });
+
+  it("an accessToken input is stored only encrypted, in state and on disk", async () => {
+    const inputToken = emu.issueToken({ publishers: [P], lifetimeSeconds: 24 * 3600 });
+    const s = await stackFor("token-offer", {}, false);
+    await s.setConfig("e2e:inputToken", inputToken, { secret: true });
+    await s.up();
+    assert.equal((await s.outputs()).status.value, "nothingToCancel");
+    assert.ok(!(await exportedStack(s)).includes(inputToken));
+    assert.deepEqual(s.filesContaining(inputToken), []);
+    await s.destroy();
+  });
+
+  it("bad input fails at preview, naming the property, before any call", async () => {
+    const s = await stackFor("async-offer", {
+      "e2e:emails": JSON.stringify(["not-an-email"]),
+      "e2e:name": "bad",
+    });
+    await s.setConfig("e2e:offerId", "bad/offer");
+    emu.clearRequests();
+    const attempt = await s.attempt("preview");
+    assert.equal(attempt.ok, false);
+    const text = attempt.output + attempt.stderr;
+    assert.match(text, /offerId "bad\/offer" contains '\/'/, text);
+    assert.match(text, /notificationEmails has invalid address "not-an-email"/, text);
+    assert.equal(cpp(), 0);
+  });
+
+  describe("examples deploy and destroy against the emulator", () => {
+    const example = (name: string) => path.join(__dirname, "..", "..", "examples", name, "index.js");
+
+    it("examples/basic", async () => {
+      running("vm-offer");
+      const s = await EngineStack.create({
+        programModule: example("basic"),
+        projectName: "marketplace-cancel-basic",
+        config: {
+          "marketplace-cancel-basic:publisherId": P,
+          "marketplace-cancel-basic:offerId": "vm-offer",
+          "marketplace-cancel-basic:endpoint": emu.url,
+          "marketplace:accessToken": { value: token, secret: true },
+        },
+      });
+      stacks.push(s);
+      await s.up();
+      assert.equal((await s.outputs()).status.value, "succeeded");
+      await s.destroy();
+    });
+
+    it("examples/fleet-guarded", async () => {
+      const vm = running("vm-offer");
+      const saas = running("saas-offer");
+      const offers = [
+        { offerId: "vm-offer", operationId: vm.id },
+        { offerId: "saas-offer", operationId: saas.id },
+      ];
+      const s = await EngineStack.create({
+        programModule: example("fleet-guarded"),
+        projectName: "marketplace-cancel-fleet",
+        config: {
+          "marketplace-cancel-fleet:offers": JSON.stringify(offers),
+          "marketplace-cancel-fleet:endpoint": emu.url,
+          "marketplace:accessToken": { value: token, secret: true },
+        },
+      });
+      stacks.push(s);
+      emu.clearRequests();
+      await s.up();
+      assert.deepEqual((await s.outputs()).statuses.value, {
+        "vm-offer": "succeeded",
+        "saas-offer": "succeeded",
+      });
+      assert.equal(posts(), 2);
+      await s.destroy();
+    });
+
+    it("examples/cancel-on-destroy", async () => {
+      const s = await EngineStack.create({
+        programModule: example("cancel-on-destroy"),
+        projectName: "marketplace-cancel-on-destroy",
+        config: {
+          "marketplace-cancel-on-destroy:publisherId": P,
+          "marketplace-cancel-on-destroy:offerId": "vm-offer",
+          "marketplace-cancel-on-destroy:endpoint": emu.url,
+          "marketplace:accessToken": { value: token, secret: true },
+        },
+      });
+      stacks.push(s);
+      await s.up();
+      assert.equal((await s.outputs()).status.value, "scheduled");
+      running("vm-offer");
+      emu.clearRequests();
+      await s.destroy();
+      assert.equal(posts(), 1);
+    });
+  });
+});
+
+/**
+ * Everything the user sees. The provider's console lines reach the engine as info diagnostics:
+ * the CLI prints them on stderr with `--diff` (preview, up) and in the Diagnostics section of
+ * stdout otherwise (refresh, destroy).
+ */
+function said(op: { output: string; stderr: string }): string {
+  return `${op.output}\n${op.stderr}`;
+}
+
+/** `pulumi stack export` as a user runs it (the Automation API's exportStack adds --show-secrets). */
+async function exportedStack(s: EngineStack): Promise<string> {
+  const { stdout, code } = await s.cli(["stack", "export"]);
+  assert.equal(code, 0);
+  assert.match(stdout, /"resources"/);
+  return stdout;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
