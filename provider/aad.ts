@@ -25,7 +25,10 @@ export interface IssuedToken {
   expiresOnMs: number;
 }
 
-export async function requestClientSecretToken(http: HttpClient, req: ClientSecretRequest): Promise<IssuedToken> {
+export async function requestClientSecretToken(
+  http: HttpClient,
+  req: ClientSecretRequest,
+): Promise<IssuedToken> {
   const url = new URL(`/${encodeURIComponent(req.tenantId)}/oauth2/token`, req.authorityHost);
   const form = new URLSearchParams({
     grant_type: "client_credentials",

@@ -69,7 +69,9 @@ export class CppClient {
   ): Promise<CancelResponse> {
     const url = offerUrl(this.endpoint, publisherId, offerId, "cancel", this.apiVersion);
     const emails = options.notificationEmails ?? [];
-    const body = emails.length ? JSON.stringify({ metadata: { "notification-emails": emails.join(",") } }) : undefined;
+    const body = emails.length
+      ? JSON.stringify({ metadata: { "notification-emails": emails.join(",") } })
+      : undefined;
     const res = await this.authorized("POST", url, body, options.signal);
     if (res.status !== 200 && res.status !== 202) {
       throw new ResponseError("POST", pathOf(url), res.status, "expected 200 or 202 from cancel");
@@ -125,12 +127,23 @@ export class CppClient {
    * Sends with a bearer token; on 401 gets a fresh token once and resends. A 401 means the request
    * was rejected before it did anything, so resending even the cancel POST is safe.
    */
-  private async authorized(method: "GET" | "POST", url: URL, body: string | undefined, signal?: AbortSignal): Promise<HttpResponse> {
+  private async authorized(
+    method: "GET" | "POST",
+    url: URL,
+    body: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<HttpResponse> {
     for (const forceRefresh of [false, true]) {
       const token = await this.credential.getToken({ forceRefresh, signal });
       try {
         this.requestCount++;
-        return await this.http.send({ method, url, body, signal, headers: { authorization: `Bearer ${token}` } });
+        return await this.http.send({
+          method,
+          url,
+          body,
+          signal,
+          headers: { authorization: `Bearer ${token}` },
+        });
       } catch (err) {
         if (!(err instanceof HTTPError) || err.status !== 401 || forceRefresh) throw withAuthHint(err);
       }
@@ -149,7 +162,10 @@ function withAuthHint(err: unknown): unknown {
     );
   }
   if (err.status === 403) {
-    return new HTTPError(err, "The signed-in principal has no access to this publisher: ask a publisher owner to add it.");
+    return new HTTPError(
+      err,
+      "The signed-in principal has no access to this publisher: ask a publisher owner to add it.",
+    );
   }
   return err;
 }

@@ -48,7 +48,8 @@ export function resolveSettings(
   const out: ProviderSettings = {};
   for (const key of Object.keys(ENV) as (keyof ProviderSettings)[]) {
     const fromConfig = config(`${CONFIG_NAMESPACE}:${key}`);
-    const value = nonEmpty(fromConfig) ?? ENV[key].map((name) => nonEmpty(env[name])).find((v) => v !== undefined);
+    const value =
+      nonEmpty(fromConfig) ?? ENV[key].map((name) => nonEmpty(env[name])).find((v) => v !== undefined);
     if (value !== undefined) out[key] = value;
   }
   return out;
@@ -70,7 +71,11 @@ const cache = new Map<string, IssuedToken>();
 /** Renew this long before expiry, so a token never dies in the middle of a wait. */
 const EARLY_RENEWAL_MS = 5 * 60 * 1000;
 
-export function chooseCredential(settings: ProviderSettings, inputToken: string | undefined, http: HttpClient): CredentialChoice {
+export function chooseCredential(
+  settings: ProviderSettings,
+  inputToken: string | undefined,
+  http: HttpClient,
+): CredentialChoice {
   const secrets = [settings.accessToken, settings.clientSecret, inputToken].filter((s): s is string => !!s);
   if (settings.accessToken) {
     return {
@@ -91,8 +96,15 @@ export function chooseCredential(settings: ProviderSettings, inputToken: string 
       source: {
         async getToken({ forceRefresh, signal }) {
           const cached = cache.get(key);
-          if (!forceRefresh && cached && cached.expiresOnMs - EARLY_RENEWAL_MS > Date.now()) return cached.token;
-          const issued = await requestClientSecretToken(http, { authorityHost, tenantId, clientId, clientSecret, signal });
+          if (!forceRefresh && cached && cached.expiresOnMs - EARLY_RENEWAL_MS > Date.now())
+            return cached.token;
+          const issued = await requestClientSecretToken(http, {
+            authorityHost,
+            tenantId,
+            clientId,
+            clientSecret,
+            signal,
+          });
           cache.set(key, issued);
           return issued.token;
         },
@@ -110,13 +122,15 @@ export function chooseCredential(settings: ProviderSettings, inputToken: string 
       kind: "input-token",
       secrets,
       description: "the accessToken input",
-      source: fixedToken(
-        inputToken,
-        "The accessToken input",
-      ),
+      source: fixedToken(inputToken, "The accessToken input"),
     };
   }
-  return { kind: "azure-identity", secrets, description: "the Azure credential chain", source: azureIdentitySource() };
+  return {
+    kind: "azure-identity",
+    secrets,
+    description: "the Azure credential chain",
+    source: azureIdentitySource(),
+  };
 }
 
 /**
@@ -157,7 +171,10 @@ function azureIdentitySource(): AccessTokenSource {
             `chain said: ${redactSecrets((err as Error).message ?? String(err))}`,
         );
       }
-      if (!result) throw new CredentialError("The Azure credential chain returned no token for the Cloud Partner Portal.");
+      if (!result)
+        throw new CredentialError(
+          "The Azure credential chain returned no token for the Cloud Partner Portal.",
+        );
       cache.set(key, { token: result.token, expiresOnMs: result.expiresOnTimestamp });
       return result.token;
     },

@@ -138,7 +138,10 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
   }
   out = out
     .replace(/(bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi, "$1<redacted>")
-    .replace(/("?(?:access_token|client_secret|refresh_token|id_token)"?\s*[:=]\s*"?)[^"&\s,}]+/gi, "$1<redacted>")
+    .replace(
+      /("?(?:access_token|client_secret|refresh_token|id_token)"?\s*[:=]\s*"?)[^"&\s,}]+/gi,
+      "$1<redacted>",
+    )
     .replace(/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "<redacted-jwt>");
   out = out.replace(/\s+/g, " ").trim();
   return out.length > MAX_SERVICE_TEXT ? `${out.slice(0, MAX_SERVICE_TEXT)}…` : out;

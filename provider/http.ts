@@ -49,7 +49,14 @@ export interface HttpResponse {
 
 const ERROR_BODY_CAP = 16 * 1024;
 /** Errors that prove the request never left this machine, so even a POST may be resent. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+]);
 
 // Keep-alive agents: a fleet of cancellations in one process reuses connections. Keep-alive
 // sockets are unref'd while idle, so they never hold the process open.
@@ -87,14 +94,21 @@ export class HttpClient {
       } catch (err) {
         if (err instanceof AbortError) throw err;
         if (err instanceof TimeoutError) outcome = { kind: "timeout" };
-        else if (err instanceof NetworkError) outcome = { kind: "network", requestNotSent: err.requestNotSent };
+        else if (err instanceof NetworkError)
+          outcome = { kind: "network", requestNotSent: err.requestNotSent };
         else if (err instanceof ResponseError) outcome = { kind: "unusableBody" };
         else throw err;
         failure = err;
       }
       const delay = retryDelay(attempt, outcome, idempotent, this.retry);
       if (delay === undefined) throw failure;
-      this.options.onRetry?.({ method: req.method, path, attempt: attempt + 1, delayMs: delay, reason: failure.message });
+      this.options.onRetry?.({
+        method: req.method,
+        path,
+        attempt: attempt + 1,
+        delayMs: delay,
+        reason: failure.message,
+      });
       await sleep(delay, req.signal, `${req.method} ${path}`);
     }
   }
@@ -155,7 +169,12 @@ export class HttpClient {
         text = await readCapped(res, success ? this.maxBodyBytes : ERROR_BODY_CAP, !success);
       } catch (err) {
         if (err instanceof BodyTooLarge) {
-          throw new ResponseError(req.method, path, res.status, `body larger than ${this.maxBodyBytes} bytes`);
+          throw new ResponseError(
+            req.method,
+            path,
+            res.status,
+            `body larger than ${this.maxBodyBytes} bytes`,
+          );
         }
         throw this.transportError(err, req, path, timedOut);
       }

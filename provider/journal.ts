@@ -33,8 +33,20 @@ export function journalDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** One key per declared cancellation: where, what, and the user's "cancel again" triggers. */
-export function journalKey(parts: { endpoint: string; publisherId: string; offerId: string; when: string; triggers?: unknown }): string {
-  const text = JSON.stringify([parts.endpoint, parts.publisherId, parts.offerId, parts.when, parts.triggers ?? null]);
+export function journalKey(parts: {
+  endpoint: string;
+  publisherId: string;
+  offerId: string;
+  when: string;
+  triggers?: unknown;
+}): string {
+  const text = JSON.stringify([
+    parts.endpoint,
+    parts.publisherId,
+    parts.offerId,
+    parts.when,
+    parts.triggers ?? null,
+  ]);
   return createHash("sha256").update(text).digest("hex").slice(0, 32);
 }
 

@@ -19,7 +19,8 @@ import { RetryOptions } from "./retry";
 import { normalizeStatus } from "./status";
 
 /** Normalized outcome vocabulary of the `status` output. */
-export type CancellationStatus = "succeeded" | "canceled" | "failed" | "nothingToCancel" | "pending" | "scheduled";
+export type CancellationStatus =
+  "succeeded" | "canceled" | "failed" | "nothingToCancel" | "pending" | "scheduled";
 
 export interface CanceledOperation {
   id: string;
@@ -101,25 +102,41 @@ export async function create(inputs: CancellationInputs): Promise<{ id: string; 
   return { id, outs: await cancelNow(id, inputs, ctx) };
 }
 
-export async function update(id: string, olds: CancellationOutputs, news: CancellationInputs): Promise<{ outs: CancellationOutputs }> {
+export async function update(
+  id: string,
+  olds: CancellationOutputs,
+  news: CancellationInputs,
+): Promise<{ outs: CancellationOutputs }> {
   if (olds.status === "pending") {
     const ctx = context(news);
     const base = echo(news, pick(olds));
-    print(`${ctx.subject}: resuming the wait for the cancellation requested at ${olds.requestedAt} (no new cancel is sent).`);
+    print(
+      `${ctx.subject}: resuming the wait for the cancellation requested at ${olds.requestedAt} (no new cancel is sent).`,
+    );
     return { outs: await waitAndFinish(id, base, ctx, { resuming: true }) };
   }
   // Settings changed (emails, timeouts, endpoint, ...): record them. The cancellation is done.
   return { outs: echo(news, pick(olds)) };
 }
 
-export async function read(id: string, props: CancellationOutputs): Promise<{ id: string; props: CancellationOutputs }> {
+export async function read(
+  id: string,
+  props: CancellationOutputs,
+): Promise<{ id: string; props: CancellationOutputs }> {
   if (!props.operationLocation) return { id, props };
   const ctx = context(props);
-  const location = resolveOperationLocation(props.operationLocation, ctx.client.endpoint, ctx.client.apiVersion);
+  const location = resolveOperationLocation(
+    props.operationLocation,
+    ctx.client.endpoint,
+    ctx.client.apiVersion,
+  );
   try {
     const { snapshot } = await ctx.client.getOperation(location);
     const next: CancellationOutputs = { ...props, operationStatus: snapshot.status.raw };
-    if (props.status === "pending" && (snapshot.status.status === "succeeded" || snapshot.status.status === "canceled")) {
+    if (
+      props.status === "pending" &&
+      (snapshot.status.status === "succeeded" || snapshot.status.status === "canceled")
+    ) {
       next.status = snapshot.status.status;
       next.completedAt = new Date().toISOString();
       next.message = `The cancellation finished (${snapshot.status.raw}); seen by refresh.`;
@@ -127,8 +144,18 @@ export async function read(id: string, props: CancellationOutputs): Promise<{ id
     return { id, props: next };
   } catch (err) {
     if (err instanceof HTTPError && err.status === 404) {
-      print(`${ctx.subject}: warning: the operation ${props.operationLocation} no longer exists on the service; keeping the record.`);
-      return { id, props: { ...props, operationStatus: "notFound", message: "The cancellation operation is no longer listed by the service (it may have been cleaned up)." } };
+      print(
+        `${ctx.subject}: warning: the operation ${props.operationLocation} no longer exists on the service; keeping the record.`,
+      );
+      return {
+        id,
+        props: {
+          ...props,
+          operationStatus: "notFound",
+          message:
+            "The cancellation operation is no longer listed by the service (it may have been cleaned up).",
+        },
+      };
     }
     throw err;
   }
@@ -137,7 +164,9 @@ export async function read(id: string, props: CancellationOutputs): Promise<{ id
 export async function deleteResource(_id: string, props: CancellationOutputs): Promise<void> {
   const subject = subjectOf(props.publisherId, props.offerId);
   if (props.when !== "destroy") {
-    print(`${subject}: removed from state only; a cancellation cannot be undone, so nothing is sent to the service.`);
+    print(
+      `${subject}: removed from state only; a cancellation cannot be undone, so nothing is sent to the service.`,
+    );
     return;
   }
   print(`${subject}: when is "destroy": cancelling now.`);
@@ -157,8 +186,16 @@ function context(inputs: CancellationInputs): Context {
   const endpoint = inputs.endpoint ?? configuredEndpoint();
   const retry = retryFromEnv();
   const timeoutMs = numberFromEnv("MARKETPLACE_REQUEST_TIMEOUT_MS");
-  const onRetry = (info: { method: string; path: string; attempt: number; delayMs: number; reason: string }) =>
-    print(`${subject}: retry ${info.attempt} of ${info.method} ${info.path} in ${formatDuration(info.delayMs)}: ${info.reason}`);
+  const onRetry = (info: {
+    method: string;
+    path: string;
+    attempt: number;
+    delayMs: number;
+    reason: string;
+  }) =>
+    print(
+      `${subject}: retry ${info.attempt} of ${info.method} ${info.path} in ${formatDuration(info.delayMs)}: ${info.reason}`,
+    );
   const tokenHttp = new HttpClient({ retry, timeoutMs, onRetry });
   const credential = chooseCredential(settings, inputs.accessToken, tokenHttp);
   const client = new CppClient({
@@ -176,7 +213,9 @@ function context(inputs: CancellationInputs): Context {
 function configuredEndpoint(): string {
   if (!settings.endpoint) return DEFAULT_ENDPOINT;
   const failures: CheckFailure[] = [];
-  const endpoint = checkEndpoint(settings.endpoint, "marketplace:endpoint", (property, reason) => failures.push({ property, reason }));
+  const endpoint = checkEndpoint(settings.endpoint, "marketplace:endpoint", (property, reason) =>
+    failures.push({ property, reason }),
+  );
   if (!endpoint) throw new CredentialError(failures.map((f) => f.reason).join(" "));
   return endpoint;
 }
@@ -185,12 +224,23 @@ function configuredEndpoint(): string {
  * The cancel itself: look at what runs, apply the guard, POST once, then wait. Also resumes a
  * wait found in the journal (an earlier process was killed after the service accepted the cancel).
  */
-async function cancelNow(id: string, inputs: CancellationInputs, ctx: Context, opts: { duringDelete?: boolean } = {}): Promise<CancellationOutputs> {
+async function cancelNow(
+  id: string,
+  inputs: CancellationInputs,
+  ctx: Context,
+  opts: { duringDelete?: boolean } = {},
+): Promise<CancellationOutputs> {
   const key = journalKey({ ...inputs, endpoint: ctx.endpoint });
   const running = await newestRunning(ctx, inputs);
   const inflight = readInflight(key);
-  if (inflight && inflight.endpoint === ctx.endpoint && (!running || running.id === inflight.canceledOperationId)) {
-    print(`${ctx.subject}: a cancel sent at ${inflight.requestedAt} was interrupted before it was recorded; resuming its wait (no new cancel is sent).`);
+  if (
+    inflight &&
+    inflight.endpoint === ctx.endpoint &&
+    (!running || running.id === inflight.canceledOperationId)
+  ) {
+    print(
+      `${ctx.subject}: a cancel sent at ${inflight.requestedAt} was interrupted before it was recorded; resuming its wait (no new cancel is sent).`,
+    );
     const base = echo(inputs, fromInflight(inflight, running));
     return waitAndFinish(id, base, ctx, { resuming: true, journalKey: key, duringDelete: opts.duringDelete });
   }
@@ -200,7 +250,9 @@ async function cancelNow(id: string, inputs: CancellationInputs, ctx: Context, o
     ? { id: running.id, submissionType: running.submissionType, slot: running.slot, state: running.state }
     : undefined;
   if (inputs.expectedOperationId && running?.id !== inputs.expectedOperationId) {
-    const seen = running ? `the running operation is ${running.id} (${running.submissionType ?? "operation"}${running.slot ? `, slot ${running.slot}` : ""})` : "nothing is running";
+    const seen = running
+      ? `the running operation is ${running.id} (${running.submissionType ?? "operation"}${running.slot ? `, slot ${running.slot}` : ""})`
+      : "nothing is running";
     throw new CancellationError(
       `expectedOperationId guard: ${seen} on ${inputs.publisherId}/${inputs.offerId}, not ${inputs.expectedOperationId}; nothing was cancelled. ` +
         "Update expectedOperationId to the operation you mean to stop, or remove it to cancel whatever runs.",
@@ -215,12 +267,19 @@ async function cancelNow(id: string, inputs: CancellationInputs, ctx: Context, o
     }
     const message = `Nothing was running on ${inputs.publisherId}/${inputs.offerId}; no cancel was sent.`;
     print(`${ctx.subject}: ${message}`);
-    return echo(inputs, { status: "nothingToCancel", completedAt: new Date().toISOString(), message, operationStatus: undefined });
+    return echo(inputs, {
+      status: "nothingToCancel",
+      completedAt: new Date().toISOString(),
+      message,
+      operationStatus: undefined,
+    });
   }
 
   const requestedAt = new Date().toISOString();
   print(`${ctx.subject}: cancelling ${canceledOperation?.submissionType ?? "operation"} ${running.id}.`);
-  const res = await ctx.client.cancel(inputs.publisherId, inputs.offerId, { notificationEmails: inputs.notificationEmails });
+  const res = await ctx.client.cancel(inputs.publisherId, inputs.offerId, {
+    notificationEmails: inputs.notificationEmails,
+  });
   const location = res.location?.href;
   writeInflight(key, {
     endpoint: ctx.endpoint,
@@ -270,7 +329,12 @@ async function waitAndFinish(
     });
   } catch (err) {
     if (err instanceof OperationTimeoutError && !opts.duringDelete) {
-      const pending: CancellationOutputs = { ...base, status: "pending", operationStatus: err.lastStatus, message: err.message };
+      const pending: CancellationOutputs = {
+        ...base,
+        status: "pending",
+        operationStatus: err.lastStatus,
+        message: err.message,
+      };
       // State now holds the pending wait; the journal entry is no longer needed.
       clearInflight(key);
       throw new ResourceInitFailedError(id, pending, [
@@ -278,7 +342,10 @@ async function waitAndFinish(
       ]);
     }
     if (err instanceof OperationTimeoutError) {
-      throw new OperationTimeoutError(`${err.message} Run \`pulumi destroy\` again to resume waiting (no second cancel is sent), or raise timeoutSeconds.`, err.lastStatus);
+      throw new OperationTimeoutError(
+        `${err.message} Run \`pulumi destroy\` again to resume waiting (no second cancel is sent), or raise timeoutSeconds.`,
+        err.lastStatus,
+      );
     }
     throw err;
   }
@@ -295,13 +362,22 @@ async function waitAndFinish(
   const status = state.status === "canceled" ? "canceled" : "succeeded";
   const message = `Cancellation ${status} after ${formatDuration(outcome.elapsedMs)} (${outcome.pollCount} status request${outcome.pollCount === 1 ? "" : "s"}).`;
   print(`${ctx.subject}: ${message}`);
-  return { ...base, status, operationStatus: state.rawStatus, completedAt: new Date().toISOString(), message };
+  return {
+    ...base,
+    status,
+    operationStatus: state.rawStatus,
+    completedAt: new Date().toISOString(),
+    message,
+  };
 }
 
 function watchFor(base: CancellationOutputs, ctx: Context): PollableOperation<CancellationState> {
   if (base.operationLocation) {
     // Re-checked on every resume: the endpoint may have changed since the cancel was sent.
-    return locationOperation(ctx.client, resolveOperationLocation(base.operationLocation, ctx.client.endpoint, ctx.client.apiVersion));
+    return locationOperation(
+      ctx.client,
+      resolveOperationLocation(base.operationLocation, ctx.client.endpoint, ctx.client.apiVersion),
+    );
   }
   return submissionWatchOperation(ctx.client, base.publisherId, base.offerId, base.canceledOperation?.id);
 }
@@ -315,14 +391,24 @@ async function newestRunning(ctx: Context, inputs: CancellationInputs) {
   });
 }
 
-function fromInflight(entry: InflightCancellation, running: { id: string; submissionType?: string; slot?: string; state: string } | undefined): Partial<CancellationOutputs> {
+function fromInflight(
+  entry: InflightCancellation,
+  running: { id: string; submissionType?: string; slot?: string; state: string } | undefined,
+): Partial<CancellationOutputs> {
   return {
     status: "pending",
     httpStatus: entry.httpStatus,
     operationLocation: entry.operationLocation,
-    cancellationOperationId: entry.operationLocation ? operationIdOf(new URL(entry.operationLocation)) : undefined,
+    cancellationOperationId: entry.operationLocation
+      ? operationIdOf(new URL(entry.operationLocation))
+      : undefined,
     canceledOperation: entry.canceledOperationId
-      ? { id: entry.canceledOperationId, submissionType: running?.submissionType, slot: running?.slot, state: running?.state ?? "running" }
+      ? {
+          id: entry.canceledOperationId,
+          submissionType: running?.submissionType,
+          slot: running?.slot,
+          state: running?.state ?? "running",
+        }
       : undefined,
     requestedAt: entry.requestedAt,
   };
@@ -363,7 +449,8 @@ function pick(olds: CancellationOutputs): Partial<CancellationOutputs> {
  */
 function echo(inputs: CancellationInputs, results: Partial<CancellationOutputs>): CancellationOutputs {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(inputs)) if (k !== "__provider" && !(RESULT_KEYS as readonly string[]).includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(inputs))
+    if (k !== "__provider" && !(RESULT_KEYS as readonly string[]).includes(k)) out[k] = v;
   for (const [k, v] of Object.entries(results)) out[k] = v;
   for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
   return out as unknown as CancellationOutputs;

@@ -21,7 +21,9 @@ export function resolveOperationLocation(location: string, endpoint: URL, apiVer
   try {
     url = new URL(location, endpoint);
   } catch {
-    throw new UnsafeLocationError(`The service returned an operation location that is not a URL: ${quote(location)}.`);
+    throw new UnsafeLocationError(
+      `The service returned an operation location that is not a URL: ${quote(location)}.`,
+    );
   }
   if (url.origin !== endpoint.origin) {
     throw new UnsafeLocationError(
@@ -31,14 +33,20 @@ export function resolveOperationLocation(location: string, endpoint: URL, apiVer
     );
   }
   if (url.username || url.password) {
-    throw new UnsafeLocationError("The service returned an operation location with embedded credentials; refused.");
+    throw new UnsafeLocationError(
+      "The service returned an operation location with embedded credentials; refused.",
+    );
   }
   if (!url.pathname.startsWith("/api/")) {
-    throw new UnsafeLocationError(`The service returned an operation location outside /api/: ${quote(url.pathname)}.`);
+    throw new UnsafeLocationError(
+      `The service returned an operation location outside /api/: ${quote(url.pathname)}.`,
+    );
   }
   if (!url.searchParams.has("api-version")) {
     // Appending by hand keeps the rest of the query byte-for-byte (URLSearchParams would re-encode `$`).
-    url.search = url.search ? `${url.search}&api-version=${encodeURIComponent(apiVersion)}` : `?api-version=${encodeURIComponent(apiVersion)}`;
+    url.search = url.search
+      ? `${url.search}&api-version=${encodeURIComponent(apiVersion)}`
+      : `?api-version=${encodeURIComponent(apiVersion)}`;
   }
   url.hash = "";
   return url;
@@ -49,13 +57,20 @@ export function resolveOperationLocation(location: string, endpoint: URL, apiVer
  * result did not escape that prefix (defence in depth behind input validation). The endpoint is
  * an origin: `inputs.ts` refuses endpoints with a path.
  */
-export function offerUrl(endpoint: URL, publisherId: string, offerId: string, rest: string, apiVersion: string, query: Record<string, string> = {}): URL {
+export function offerUrl(
+  endpoint: URL,
+  publisherId: string,
+  offerId: string,
+  rest: string,
+  apiVersion: string,
+  query: Record<string, string> = {},
+): URL {
   const prefix = `/api/publishers/${encodeURIComponent(publisherId)}/offers/${encodeURIComponent(offerId)}`;
   const url = new URL(endpoint.origin);
   url.pathname = `${prefix}${rest ? `/${rest}` : ""}`;
   const params = new URLSearchParams({ ...query, "api-version": apiVersion });
   url.search = `?${params.toString()}`;
-  if (url.origin !== endpoint.origin || !url.pathname.startsWith(`${prefix}/`) && url.pathname !== prefix) {
+  if (url.origin !== endpoint.origin || (!url.pathname.startsWith(`${prefix}/`) && url.pathname !== prefix)) {
     throw new UnsafeLocationError(`Refusing to build a request outside ${prefix}.`);
   }
   return url;

@@ -57,12 +57,26 @@ export function submissionWatchOperation(
         ? all.find((s) => s.id === submissionId)
         : all.find((s) => !TERMINAL_STATUSES.has(normalizeStatus(s.state).status));
       if (!target) {
-        const state: CancellationState = { status: "succeeded", rawStatus: "notRunning", knownStatus: true, errors: [] };
+        const state: CancellationState = {
+          status: "succeeded",
+          rawStatus: "notRunning",
+          knownStatus: true,
+          errors: [],
+        };
         return { state, done: true };
       }
       const s = normalizeStatus(target.state);
       if (!TERMINAL_STATUSES.has(s.status)) {
-        return { state: { status: "running", rawStatus: s.raw, knownStatus: s.known, step: "waiting for the operation to stop", errors: [] }, done: false };
+        return {
+          state: {
+            status: "running",
+            rawStatus: s.raw,
+            knownStatus: s.known,
+            step: "waiting for the operation to stop",
+            errors: [],
+          },
+          done: false,
+        };
       }
       const state: CancellationState =
         s.status === "canceled"
@@ -80,7 +94,11 @@ export function submissionWatchOperation(
 }
 
 function describe(state: CancellationState): string {
-  const parts = [state.knownStatus ? `status '${state.rawStatus}'` : `status '${state.rawStatus}' (not a value this provider knows; treated as still running)`];
+  const parts = [
+    state.knownStatus
+      ? `status '${state.rawStatus}'`
+      : `status '${state.rawStatus}' (not a value this provider knows; treated as still running)`,
+  ];
   if (state.step) parts.push(`step '${state.step}'`);
   if (state.percent !== undefined) parts.push(`${state.percent}%`);
   return parts.join(", ");

@@ -59,7 +59,10 @@ export interface PollOutcome<S> {
  * hundred requests, not a thousand. The final sleep is cut to the deadline so a timeout is
  * reported on time, after one last poll.
  */
-export async function pollUntilDone<S>(op: PollableOperation<S>, options: PollerOptions<S>): Promise<PollOutcome<S>> {
+export async function pollUntilDone<S>(
+  op: PollableOperation<S>,
+  options: PollerOptions<S>,
+): Promise<PollOutcome<S>> {
   const min = Math.max(0, options.minIntervalMs ?? 1000);
   const max = Math.max(min, options.maxIntervalMs ?? 5000);
   const growth = Math.max(1, options.growth ?? 1.5);

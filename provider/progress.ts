@@ -15,7 +15,10 @@ export function progressLine(subject: string, p: PollProgress<CancellationState>
   if (s.step) parts.push(`step "${s.step}"`);
   if (s.percent !== undefined) parts.push(`${s.percent}%`);
   let line = parts.join(", ");
-  line += p.nextDelayMs !== undefined ? ` (poll ${p.pollCount}, next in ${formatDuration(p.nextDelayMs)})` : ` (poll ${p.pollCount})`;
+  line +=
+    p.nextDelayMs !== undefined
+      ? ` (poll ${p.pollCount}, next in ${formatDuration(p.nextDelayMs)})`
+      : ` (poll ${p.pollCount})`;
   return line;
 }
 

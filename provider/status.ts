@@ -81,7 +81,8 @@ export function parseOperation(body: unknown): OperationSnapshot {
   const current = steps.find((s) => !DONE_STEP.test(s.status.replace(/\s+/g, ""))) ?? steps[steps.length - 1];
   const known = steps.map((s) => s.percent).filter((p): p is number => p !== undefined);
   const percent =
-    current?.percent ?? (known.length ? Math.round(known.reduce((a, b) => a + b, 0) / known.length) : undefined);
+    current?.percent ??
+    (known.length ? Math.round(known.reduce((a, b) => a + b, 0) / known.length) : undefined);
   const errors = [...messagesOf(o.messages), ...steps.flatMap((s) => s.messages)]
     .filter((m) => /error|critical|fatal/i.test(m.level))
     .map((m) => m.text);
@@ -92,7 +93,8 @@ export function parseOperation(body: unknown): OperationSnapshot {
     percent,
     steps,
     errors,
-    cancellationRequestState: typeof o.cancellationRequestState === "string" ? o.cancellationRequestState : undefined,
+    cancellationRequestState:
+      typeof o.cancellationRequestState === "string" ? o.cancellationRequestState : undefined,
   };
 }
 

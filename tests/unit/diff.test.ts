@@ -3,9 +3,14 @@ import { checkInputs, UNKNOWN } from "../../provider/inputs";
 import { diffInputs } from "../../provider/diff";
 
 /** What `create` recorded for these inputs (outputs echo the normalized inputs). */
-const recorded = (news: Record<string, unknown>) => ({ ...checkInputs(news).inputs, status: "succeeded", httpStatus: 202 });
+const recorded = (news: Record<string, unknown>) => ({
+  ...checkInputs(news).inputs,
+  status: "succeeded",
+  httpStatus: 202,
+});
 const base = { publisherId: "contoso", offerId: "contoso-offer", notificationEmails: ["a@x.com"] };
-const diffOf = (change: Record<string, unknown>, old = base) => diffInputs(recorded(old), checkInputs({ ...old, ...change }).inputs);
+const diffOf = (change: Record<string, unknown>, old = base) =>
+  diffInputs(recorded(old), checkInputs({ ...old, ...change }).inputs);
 
 describe("diff: what re-fires a cancel", () => {
   const replaces: [string, unknown][] = [
@@ -44,7 +49,10 @@ describe("diff: what re-fires a cancel", () => {
     ["a new access token", { accessToken: "eyJnew-token-value" }],
     ["new provider code", { __provider: "exports.handler = () => ({ changed: true })" }],
     ["the same emails as a comma string", { notificationEmails: "a@x.com" }],
-    ["explicit defaults", { when: "apply", ifNothingToCancel: "succeed", timeoutSeconds: 1800, apiVersion: "2017-10-31" }],
+    [
+      "explicit defaults",
+      { when: "apply", ifNothingToCancel: "succeed", timeoutSeconds: 1800, apiVersion: "2017-10-31" },
+    ],
   ];
   for (const [what, change] of noOps) {
     it(`${what} is no change at all`, () => {
@@ -60,7 +68,9 @@ describe("diff: what re-fires a cancel", () => {
   });
 
   it("an unknown replace key at preview is shown as a replacement", () => {
-    assert.deepEqual(diffInputs(recorded(base), { ...checkInputs(base).inputs, offerId: UNKNOWN }).replaces, ["offerId"]);
+    assert.deepEqual(diffInputs(recorded(base), { ...checkInputs(base).inputs, offerId: UNKNOWN }).replaces, [
+      "offerId",
+    ]);
   });
 
   it("a pending wait always reaches update, so the next up resumes it", () => {

@@ -50,14 +50,21 @@ describe("input validation (check)", () => {
           assert.match(f.reason, /letters, digits/);
         });
       }
-      it("rejects non-strings", () => assert.equal(onlyFailure({ ...valid, [property]: 42 }).property, property));
+      it("rejects non-strings", () =>
+        assert.equal(onlyFailure({ ...valid, [property]: 42 }).property, property));
     });
   }
 
   describe("notificationEmails", () => {
     it("accepts a list or one comma-separated string, trimmed and de-duplicated", () => {
-      assert.deepEqual(checkInputs({ ...valid, notificationEmails: "a@x.com, b@y.org,A@x.com" }).inputs.notificationEmails, ["a@x.com", "b@y.org"]);
-      assert.deepEqual(checkInputs({ ...valid, notificationEmails: ["a@x.com", "b@y.org"] }).inputs.notificationEmails, ["a@x.com", "b@y.org"]);
+      assert.deepEqual(
+        checkInputs({ ...valid, notificationEmails: "a@x.com, b@y.org,A@x.com" }).inputs.notificationEmails,
+        ["a@x.com", "b@y.org"],
+      );
+      assert.deepEqual(
+        checkInputs({ ...valid, notificationEmails: ["a@x.com", "b@y.org"] }).inputs.notificationEmails,
+        ["a@x.com", "b@y.org"],
+      );
     });
     it("names each invalid address", () => {
       const f = onlyFailure({ ...valid, notificationEmails: ["ok@x.com", "not-an-email", "a@b"] });
@@ -66,7 +73,8 @@ describe("input validation (check)", () => {
       assert.match(f.reason, /"a@b"/);
       assert.doesNotMatch(f.reason, /ok@x\.com/);
     });
-    it("rejects a non-list", () => assert.equal(onlyFailure({ ...valid, notificationEmails: 5 }).property, "notificationEmails"));
+    it("rejects a non-list", () =>
+      assert.equal(onlyFailure({ ...valid, notificationEmails: 5 }).property, "notificationEmails"));
   });
 
   it("rejects unknown enum values for when and ifNothingToCancel", () => {
@@ -75,21 +83,40 @@ describe("input validation (check)", () => {
   });
 
   it("rejects negative, zero and absurd timeouts", () => {
-    for (const t of [-1, 0, Number.NaN, 1e9, "ten"]) assert.equal(onlyFailure({ ...valid, timeoutSeconds: t }).property, "timeoutSeconds");
+    for (const t of [-1, 0, Number.NaN, 1e9, "ten"])
+      assert.equal(onlyFailure({ ...valid, timeoutSeconds: t }).property, "timeoutSeconds");
   });
 
   it("takes pollIntervalSeconds as a ceiling or as { min, max }", () => {
-    assert.deepEqual(checkInputs({ ...valid, pollIntervalSeconds: 10 }).inputs.pollIntervalSeconds, { min: 1, max: 10 });
-    assert.deepEqual(checkInputs({ ...valid, pollIntervalSeconds: { min: 0.5, max: 2 } }).inputs.pollIntervalSeconds, { min: 0.5, max: 2 });
-    assert.equal(onlyFailure({ ...valid, pollIntervalSeconds: { min: 5, max: 1 } }).property, "pollIntervalSeconds");
+    assert.deepEqual(checkInputs({ ...valid, pollIntervalSeconds: 10 }).inputs.pollIntervalSeconds, {
+      min: 1,
+      max: 10,
+    });
+    assert.deepEqual(
+      checkInputs({ ...valid, pollIntervalSeconds: { min: 0.5, max: 2 } }).inputs.pollIntervalSeconds,
+      { min: 0.5, max: 2 },
+    );
+    assert.equal(
+      onlyFailure({ ...valid, pollIntervalSeconds: { min: 5, max: 1 } }).property,
+      "pollIntervalSeconds",
+    );
     assert.equal(onlyFailure({ ...valid, pollIntervalSeconds: -3 }).property, "pollIntervalSeconds");
   });
 
   describe("endpoint", () => {
     it("accepts https origins and loopback http, normalized to the origin", () => {
-      assert.equal(checkInputs({ ...valid, endpoint: "https://cloudpartner.azure.com/" }).inputs.endpoint, "https://cloudpartner.azure.com");
-      assert.equal(checkInputs({ ...valid, endpoint: "http://127.0.0.1:8080" }).inputs.endpoint, "http://127.0.0.1:8080");
-      assert.equal(checkInputs({ ...valid, endpoint: "http://localhost:1" }).inputs.endpoint, "http://localhost:1");
+      assert.equal(
+        checkInputs({ ...valid, endpoint: "https://cloudpartner.azure.com/" }).inputs.endpoint,
+        "https://cloudpartner.azure.com",
+      );
+      assert.equal(
+        checkInputs({ ...valid, endpoint: "http://127.0.0.1:8080" }).inputs.endpoint,
+        "http://127.0.0.1:8080",
+      );
+      assert.equal(
+        checkInputs({ ...valid, endpoint: "http://localhost:1" }).inputs.endpoint,
+        "http://localhost:1",
+      );
       assert.equal(checkInputs({ ...valid, endpoint: "http://[::1]:1" }).inputs.endpoint, "http://[::1]:1");
     });
     it("refuses plain http that is not loopback, explaining the token would travel unencrypted", () => {
@@ -98,7 +125,13 @@ describe("input validation (check)", () => {
       assert.match(f.reason, /unencrypted/);
     });
     it("refuses paths, queries, credentials and other schemes", () => {
-      for (const e of ["https://x.com/api", "https://x.com?a=1", "https://u:p@x.com", "ftp://x.com", "not a url"]) {
+      for (const e of [
+        "https://x.com/api",
+        "https://x.com?a=1",
+        "https://u:p@x.com",
+        "ftp://x.com",
+        "not a url",
+      ]) {
         assert.equal(onlyFailure({ ...valid, endpoint: e }).property, "endpoint", e);
       }
     });
@@ -119,13 +152,28 @@ describe("input validation (check)", () => {
   });
 
   it("lets unknown values through at preview", () => {
-    const { inputs, failures } = checkInputs({ publisherId: UNKNOWN, offerId: UNKNOWN, endpoint: UNKNOWN, notificationEmails: UNKNOWN });
+    const { inputs, failures } = checkInputs({
+      publisherId: UNKNOWN,
+      offerId: UNKNOWN,
+      endpoint: UNKNOWN,
+      notificationEmails: UNKNOWN,
+    });
     assert.deepEqual(failures, []);
     assert.equal(inputs.offerId, UNKNOWN);
   });
 
   it("reports every failure at once", () => {
-    const f = failuresOf({ publisherId: "", offerId: "a/b", timeoutSeconds: -1, endpoint: "http://example.com" });
-    assert.deepEqual(f.map((x) => x.property).sort(), ["endpoint", "offerId", "publisherId", "timeoutSeconds"]);
+    const f = failuresOf({
+      publisherId: "",
+      offerId: "a/b",
+      timeoutSeconds: -1,
+      endpoint: "http://example.com",
+    });
+    assert.deepEqual(f.map((x) => x.property).sort(), [
+      "endpoint",
+      "offerId",
+      "publisherId",
+      "timeoutSeconds",
+    ]);
   });
 });

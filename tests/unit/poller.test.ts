@@ -27,17 +27,34 @@ describe("poller schedule", () => {
   it("starts at the floor and grows by the factor up to the ceiling", async () => {
     const op = scripted([running, running, running, running, done]);
     const progress: PollProgress<string>[] = [];
-    const out = await pollUntilDone(op, { timeoutMs: 10_000, minIntervalMs: 20, maxIntervalMs: 50, growth: 2, onProgress: (p) => progress.push(p) });
+    const out = await pollUntilDone(op, {
+      timeoutMs: 10_000,
+      minIntervalMs: 20,
+      maxIntervalMs: 50,
+      growth: 2,
+      onProgress: (p) => progress.push(p),
+    });
     assert.equal(out.state, "complete");
     assert.equal(out.pollCount, 5);
-    assert.deepEqual(progress.map((p) => p.nextDelayMs), [20, 40, 50, 50, undefined]);
+    assert.deepEqual(
+      progress.map((p) => p.nextDelayMs),
+      [20, 40, 50, 50, undefined],
+    );
   });
 
   it("honours Retry-After over its own schedule, but never below the floor", async () => {
     const op = scripted([{ ...running, retryAfterMs: 120 }, { ...running, retryAfterMs: 1 }, done]);
     const progress: PollProgress<string>[] = [];
-    await pollUntilDone(op, { timeoutMs: 10_000, minIntervalMs: 10, maxIntervalMs: 20, onProgress: (p) => progress.push(p) });
-    assert.deepEqual(progress.map((p) => p.nextDelayMs), [120, 10, undefined]);
+    await pollUntilDone(op, {
+      timeoutMs: 10_000,
+      minIntervalMs: 10,
+      maxIntervalMs: 20,
+      onProgress: (p) => progress.push(p),
+    });
+    assert.deepEqual(
+      progress.map((p) => p.nextDelayMs),
+      [120, 10, undefined],
+    );
     assert.ok(op.times[1] - op.times[0] >= 110, "waited for Retry-After");
   });
 
@@ -52,14 +69,20 @@ describe("poller schedule", () => {
     const op = scripted([running]);
     await assert.rejects(
       pollUntilDone(op, { timeoutMs: 120, minIntervalMs: 30, maxIntervalMs: 30, what: "the test op" }),
-      (err: Error) => err instanceof OperationTimeoutError && /the test op/.test(err.message) && /status 'running'/.test(err.message),
+      (err: Error) =>
+        err instanceof OperationTimeoutError &&
+        /the test op/.test(err.message) &&
+        /status 'running'/.test(err.message),
     );
   });
 
   it("cuts the last sleep to the deadline instead of oversleeping", async () => {
     const op = scripted([running]);
     const start = Date.now();
-    await assert.rejects(pollUntilDone(op, { timeoutMs: 100, minIntervalMs: 60, maxIntervalMs: 10_000, growth: 10 }), OperationTimeoutError);
+    await assert.rejects(
+      pollUntilDone(op, { timeoutMs: 100, minIntervalMs: 60, maxIntervalMs: 10_000, growth: 10 }),
+      OperationTimeoutError,
+    );
     assert.ok(Date.now() - start < 1000, `took ${Date.now() - start} ms`);
   });
 
@@ -67,16 +90,28 @@ describe("poller schedule", () => {
     const op = scripted([running]);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    await assert.rejects(pollUntilDone(op, { timeoutMs: 60_000, minIntervalMs: 10_000, signal: controller.signal }), AbortError);
+    await assert.rejects(
+      pollUntilDone(op, { timeoutMs: 60_000, minIntervalMs: 10_000, signal: controller.signal }),
+      AbortError,
+    );
   });
 
   it("tolerates a few garbled bodies in a row, then fails", async () => {
     const bad = new ResponseError("GET", "/op", 200, "not JSON");
-    assert.equal((await pollUntilDone(scripted([bad, bad, done]), { timeoutMs: 5000, minIntervalMs: 1 })).state, "complete");
-    await assert.rejects(pollUntilDone(scripted([bad, bad, bad, done]), { timeoutMs: 5000, minIntervalMs: 1 }), ResponseError);
+    assert.equal(
+      (await pollUntilDone(scripted([bad, bad, done]), { timeoutMs: 5000, minIntervalMs: 1 })).state,
+      "complete",
+    );
+    await assert.rejects(
+      pollUntilDone(scripted([bad, bad, bad, done]), { timeoutMs: 5000, minIntervalMs: 1 }),
+      ResponseError,
+    );
   });
 
   it("does not swallow other errors", async () => {
-    await assert.rejects(pollUntilDone(scripted([new Error("boom")]), { timeoutMs: 5000, minIntervalMs: 1 }), /boom/);
+    await assert.rejects(
+      pollUntilDone(scripted([new Error("boom")]), { timeoutMs: 5000, minIntervalMs: 1 }),
+      /boom/,
+    );
   });
 });

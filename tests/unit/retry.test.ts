@@ -28,13 +28,19 @@ describe("retry policy", () => {
 
     it("retries 429 and 503 after the server-requested delay, even for the cancel POST", () => {
       assert.equal(retryDelay(0, response(429, headers({ "retry-after": "2" })), false, DEFAULT_RETRY), 2000);
-      assert.equal(retryDelay(0, response(503, headers({ "retry-after-ms": "300" })), false, DEFAULT_RETRY), 300);
+      assert.equal(
+        retryDelay(0, response(503, headers({ "retry-after-ms": "300" })), false, DEFAULT_RETRY),
+        300,
+      );
     });
     it("backs off when 429 comes without Retry-After", () => {
       assert.equal(retryDelay(0, response(429), false, DEFAULT_RETRY, Date.now(), fixed), 750);
     });
     it("fails fast when the server asks for longer than maxRetryAfterMs", () => {
-      assert.equal(retryDelay(0, response(429, headers({ "retry-after": "3600" })), true, DEFAULT_RETRY), undefined);
+      assert.equal(
+        retryDelay(0, response(429, headers({ "retry-after": "3600" })), true, DEFAULT_RETRY),
+        undefined,
+      );
     });
     it("retries 408, 500, 502, 504 only for idempotent requests", () => {
       for (const status of [408, 500, 502, 504]) {
@@ -48,9 +54,18 @@ describe("retry policy", () => {
       }
     });
     it("retries a POST after a network error only when the request was never sent", () => {
-      assert.notEqual(retryDelay(0, { kind: "network", requestNotSent: true }, false, DEFAULT_RETRY), undefined);
-      assert.equal(retryDelay(0, { kind: "network", requestNotSent: false }, false, DEFAULT_RETRY), undefined);
-      assert.notEqual(retryDelay(0, { kind: "network", requestNotSent: false }, true, DEFAULT_RETRY), undefined);
+      assert.notEqual(
+        retryDelay(0, { kind: "network", requestNotSent: true }, false, DEFAULT_RETRY),
+        undefined,
+      );
+      assert.equal(
+        retryDelay(0, { kind: "network", requestNotSent: false }, false, DEFAULT_RETRY),
+        undefined,
+      );
+      assert.notEqual(
+        retryDelay(0, { kind: "network", requestNotSent: false }, true, DEFAULT_RETRY),
+        undefined,
+      );
     });
     it("does not retry a timed-out POST (it may have been processed)", () => {
       assert.equal(retryDelay(0, { kind: "timeout" }, false, DEFAULT_RETRY), undefined);
@@ -64,10 +79,23 @@ describe("retry policy", () => {
 
   describe("backoff", () => {
     it("doubles from 1 s with jitter between half and all of the ceiling", () => {
-      assert.equal(backoff(0, DEFAULT_RETRY, () => 0), 500);
-      assert.equal(backoff(0, DEFAULT_RETRY, () => 1), 1000);
-      assert.equal(backoff(2, DEFAULT_RETRY, () => 1), 4000);
+      assert.equal(
+        backoff(0, DEFAULT_RETRY, () => 0),
+        500,
+      );
+      assert.equal(
+        backoff(0, DEFAULT_RETRY, () => 1),
+        1000,
+      );
+      assert.equal(
+        backoff(2, DEFAULT_RETRY, () => 1),
+        4000,
+      );
     });
-    it("is capped at maxDelayMs", () => assert.equal(backoff(20, DEFAULT_RETRY, () => 1), DEFAULT_RETRY.maxDelayMs));
+    it("is capped at maxDelayMs", () =>
+      assert.equal(
+        backoff(20, DEFAULT_RETRY, () => 1),
+        DEFAULT_RETRY.maxDelayMs,
+      ));
   });
 });

@@ -24,7 +24,11 @@ describe("status vocabulary (cpp-api.md §2)", () => {
     });
   }
   it("treats an unknown value as still running, and says it is unknown", () => {
-    assert.deepEqual(normalizeStatus("Queued For Review"), { status: "running", raw: "Queued For Review", known: false });
+    assert.deepEqual(normalizeStatus("Queued For Review"), {
+      status: "running",
+      raw: "Queued For Review",
+      known: false,
+    });
   });
 });
 
@@ -58,7 +62,13 @@ describe("operation bodies", () => {
   it("collects error-level step messages", () => {
     const failed = {
       status: "failed",
-      steps: [{ stepName: "Cancellation", status: "failed", messages: [{ messageHtml: "Offer is locked", level: "error" }] }],
+      steps: [
+        {
+          stepName: "Cancellation",
+          status: "failed",
+          messages: [{ messageHtml: "Offer is locked", level: "error" }],
+        },
+      ],
     };
     assert.deepEqual(parseOperation(failed).errors, ["Offer is locked"]);
   });
@@ -72,13 +82,22 @@ describe("operation bodies", () => {
 describe("submissions list (cpp-api.md §3)", () => {
   it("accepts both spellings of the state", () => {
     const list = parseSubmissions([
-      { id: "a", submissionType: "publish", submissionState: "running", slot: "preview", changedTime: "2026-01-01T00:00:00Z" },
+      {
+        id: "a",
+        submissionType: "publish",
+        submissionState: "running",
+        slot: "preview",
+        changedTime: "2026-01-01T00:00:00Z",
+      },
       { id: "b", status: "canceled", lastActionDateTime: "2025-01-01T00:00:00Z" },
     ]);
-    assert.deepEqual(list.map((s) => [s.id, s.state]), [
-      ["a", "running"],
-      ["b", "canceled"],
-    ]);
+    assert.deepEqual(
+      list.map((s) => [s.id, s.state]),
+      [
+        ["a", "running"],
+        ["b", "canceled"],
+      ],
+    );
     assert.equal(list[1].changedTime, "2025-01-01T00:00:00Z");
   });
   it("rejects a body that is not a list", () => assert.throws(() => parseSubmissions({}), /array/));
