@@ -3,7 +3,7 @@
  */
 export { OfferOperationCancellation, RESOURCE_TYPE_TOKEN } from "./resource";
 export type { OfferOperationCancellationArgs } from "./resource";
-export type { CancellationStatus, CanceledOperation, CancellationOutputs } from "./lifecycle";
+export type { CancellationStatus, CanceledOperation, CancellationOutputs } from "./outputs";
 export { CppClient, DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./client";
 export type { AccessTokenSource, CancelResponse, CppClientOptions, OperationPoll } from "./client";
 export { pollUntilDone } from "./poller";

@@ -16,34 +16,9 @@ import { CancellationState, locationOperation, submissionWatchOperation } from "
 import { PollableOperation, formatDuration, pollUntilDone } from "./poller";
 import { Printer, defaultPrinter, progressLine, subjectOf } from "./progress";
 import { RetryOptions } from "./retry";
+import { CanceledOperation, CancellationOutputs, RESULT_KEYS } from "./outputs";
+export type { CanceledOperation, CancellationOutputs, CancellationStatus } from "./outputs";
 import { normalizeStatus } from "./status";
-
-/** Normalized outcome vocabulary of the `status` output. */
-export type CancellationStatus =
-  "succeeded" | "canceled" | "failed" | "nothingToCancel" | "pending" | "scheduled";
-
-export interface CanceledOperation {
-  id: string;
-  submissionType?: string;
-  slot?: string;
-  /** The state listed just before the cancel was sent. */
-  state: string;
-}
-
-/** Everything recorded in state: the normalized inputs echoed back plus what happened. */
-export interface CancellationOutputs extends CancellationInputs {
-  status: CancellationStatus;
-  httpStatus?: 200 | 202;
-  operationLocation?: string;
-  cancellationOperationId?: string;
-  canceledOperation?: CanceledOperation;
-  requestedAt?: string;
-  completedAt?: string;
-  /** Last status of the watched operation as the service spelled it ("notFound" if it vanished). */
-  operationStatus?: string;
-  /** One line for humans: what happened, or why we are still waiting. */
-  message?: string;
-}
 
 /**
  * The error shape the dynamic-provider runtime turns into "resource created but not initialized":
@@ -423,18 +398,6 @@ export function operationIdOf(location: URL): string {
     return last;
   }
 }
-
-const RESULT_KEYS = [
-  "status",
-  "httpStatus",
-  "operationLocation",
-  "cancellationOperationId",
-  "canceledOperation",
-  "requestedAt",
-  "completedAt",
-  "operationStatus",
-  "message",
-] as const;
 
 /** The results part of recorded outputs (everything but the echoed inputs). */
 function pick(olds: CancellationOutputs): Partial<CancellationOutputs> {

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { cancellationProvider } from "./dynamicProvider";
-import type { CancellationStatus, CanceledOperation } from "./lifecycle";
+import { CancellationStatus, CanceledOperation, RESULT_KEYS } from "./outputs";
 
 export interface OfferOperationCancellationArgs {
   /** Publisher id as shown in the Cloud Partner Portal, e.g. `contoso`. Changing it replaces the resource (a new cancel). */
@@ -102,7 +102,7 @@ export class OfferOperationCancellation extends pulumi.dynamic.Resource {
       // Secret whatever the caller passed: the token must never sit in state in clear text.
       accessToken: args.accessToken === undefined ? undefined : pulumi.secret(args.accessToken),
     };
-    for (const output of OUTPUT_KEYS) if (!(output in props)) props[output] = undefined;
+    for (const output of RESULT_KEYS) if (!(output in props)) props[output] = undefined;
     super(
       cancellationProvider,
       name,
@@ -113,15 +113,3 @@ export class OfferOperationCancellation extends pulumi.dynamic.Resource {
     );
   }
 }
-
-const OUTPUT_KEYS = [
-  "status",
-  "httpStatus",
-  "operationLocation",
-  "cancellationOperationId",
-  "canceledOperation",
-  "requestedAt",
-  "completedAt",
-  "operationStatus",
-  "message",
-];

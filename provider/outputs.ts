@@ -1,0 +1,45 @@
+/**
+ * The shape of what a cancellation records in state. Shared by the resource class (which declares
+ * the outputs) and the lifecycle (which fills them), and cheap to import from either side.
+ */
+import type { CancellationInputs } from "./inputs";
+
+/** Normalized outcome vocabulary of the `status` output. */
+export type CancellationStatus =
+  "succeeded" | "canceled" | "failed" | "nothingToCancel" | "pending" | "scheduled";
+
+export interface CanceledOperation {
+  id: string;
+  submissionType?: string;
+  slot?: string;
+  /** The state listed just before the cancel was sent. */
+  state: string;
+}
+
+/** Everything recorded in state: the normalized inputs echoed back plus what happened. */
+export interface CancellationOutputs extends CancellationInputs {
+  status: CancellationStatus;
+  httpStatus?: 200 | 202;
+  operationLocation?: string;
+  cancellationOperationId?: string;
+  canceledOperation?: CanceledOperation;
+  requestedAt?: string;
+  completedAt?: string;
+  /** Last status of the watched operation as the service spelled it ("notFound" if it vanished). */
+  operationStatus?: string;
+  /** One line for humans: what happened, or why we are still waiting. */
+  message?: string;
+}
+
+/** The results part of the outputs: everything that is not an echoed input. */
+export const RESULT_KEYS = [
+  "status",
+  "httpStatus",
+  "operationLocation",
+  "cancellationOperationId",
+  "canceledOperation",
+  "requestedAt",
+  "completedAt",
+  "operationStatus",
+  "message",
+] as const;
