@@ -252,43 +252,48 @@ describe("OfferOperationCancellation through the real Pulumi engine", function (
   });
 
   describe("examples deploy and destroy against the emulator", () => {
-    const example = (name: string) => path.join(__dirname, "..", "..", "examples", name, "index.js");
-
-    it("examples/basic", async () => {
-      running("vm-offer");
+    /**
+     * A stack for `examples/<dir>`, with the example's own project name (its config namespace) and
+     * the settings a user would set: the keys given, the emulator as endpoint, a secret token.
+     */
+    async function exampleStack(
+      dir: string,
+      projectName: string,
+      config: Record<string, string>,
+    ): Promise<EngineStack> {
       const s = await EngineStack.create({
-        programModule: example("basic"),
-        projectName: "marketplace-cancel-basic",
+        programModule: path.join(__dirname, "..", "..", "examples", dir, "index.js"),
+        projectName,
         config: {
-          "marketplace-cancel-basic:publisherId": P,
-          "marketplace-cancel-basic:offerId": "vm-offer",
-          "marketplace-cancel-basic:endpoint": emu.url,
+          ...Object.fromEntries(
+            Object.entries({ ...config, endpoint: emu.url }).map(([k, v]) => [`${projectName}:${k}`, v]),
+          ),
           "marketplace:accessToken": { value: token, secret: true },
         },
       });
       stacks.push(s);
+      return s;
+    }
+
+    it("examples/basic", async () => {
+      running("vm-offer");
+      const s = await exampleStack("basic", "marketplace-cancel-basic", {
+        publisherId: P,
+        offerId: "vm-offer",
+      });
       await s.up();
       assert.equal((await s.outputs()).status.value, "succeeded");
       await s.destroy();
     });
 
     it("examples/fleet-guarded", async () => {
-      const vm = running("vm-offer");
-      const saas = running("saas-offer");
-      const offers = [
-        { offerId: "vm-offer", operationId: vm.id },
-        { offerId: "saas-offer", operationId: saas.id },
-      ];
-      const s = await EngineStack.create({
-        programModule: example("fleet-guarded"),
-        projectName: "marketplace-cancel-fleet",
-        config: {
-          "marketplace-cancel-fleet:offers": JSON.stringify(offers),
-          "marketplace-cancel-fleet:endpoint": emu.url,
-          "marketplace:accessToken": { value: token, secret: true },
-        },
+      const offers = ["vm-offer", "saas-offer"].map((offerId) => ({
+        offerId,
+        operationId: running(offerId).id,
+      }));
+      const s = await exampleStack("fleet-guarded", "marketplace-cancel-fleet", {
+        offers: JSON.stringify(offers),
       });
-      stacks.push(s);
       emu.clearRequests();
       await s.up();
       assert.deepEqual((await s.outputs()).statuses.value, {
@@ -300,17 +305,10 @@ describe("OfferOperationCancellation through the real Pulumi engine", function (
     });
 
     it("examples/cancel-on-destroy", async () => {
-      const s = await EngineStack.create({
-        programModule: example("cancel-on-destroy"),
-        projectName: "marketplace-cancel-on-destroy",
-        config: {
-          "marketplace-cancel-on-destroy:publisherId": P,
-          "marketplace-cancel-on-destroy:offerId": "vm-offer",
-          "marketplace-cancel-on-destroy:endpoint": emu.url,
-          "marketplace:accessToken": { value: token, secret: true },
-        },
+      const s = await exampleStack("cancel-on-destroy", "marketplace-cancel-on-destroy", {
+        publisherId: P,
+        offerId: "vm-offer",
       });
-      stacks.push(s);
       await s.up();
       assert.equal((await s.outputs()).status.value, "scheduled");
       running("vm-offer");

@@ -257,13 +257,16 @@ describe("provider lifecycle against the emulator", function () {
   });
 
   describe("credentials", () => {
+    /** The seed's client, as stack config with the emulator as the Azure AD authority. */
+    const clientSecretConfig = () => ({
+      "marketplace:tenantId": "t-1",
+      "marketplace:clientId": "client-1",
+      "marketplace:clientSecret": "client-secret-value-1",
+      "marketplace:authorityHost": ctx.emu.url,
+    });
+
     it("client secret from stack config, exchanged at the configured authority host", async () => {
-      await configure({
-        "marketplace:tenantId": "t-1",
-        "marketplace:clientId": "client-1",
-        "marketplace:clientSecret": "client-secret-value-1",
-        "marketplace:authorityHost": ctx.emu.url,
-      });
+      await configure(clientSecretConfig());
       const { outs } = await lifecycle.create(inputs("idle"));
       assert.equal(outs.status, "nothingToCancel");
       assert.equal(ctx.emu.countRequests({ pathIncludes: "/oauth2/token" }), 1);
@@ -290,12 +293,7 @@ describe("provider lifecycle against the emulator", function () {
     });
 
     it("a 401 mid-way gets one fresh token and one retry", async () => {
-      await configure({
-        "marketplace:tenantId": "t-1",
-        "marketplace:clientId": "client-1",
-        "marketplace:clientSecret": "client-secret-value-1",
-        "marketplace:authorityHost": ctx.emu.url,
-      });
+      await configure(clientSecretConfig());
       await lifecycle.create(inputs("idle"));
       ctx.emu.expireTokens();
       const { outs } = await lifecycle.create(inputs("idle"));
