@@ -25,14 +25,26 @@ import { normalizeStatus } from "./status";
  * the engine records `properties` under `id` and calls `update` on the next `pulumi up`.
  */
 export class ResourceInitFailedError extends CppError {
+  readonly properties: CancellationOutputs & { __provider?: unknown };
+
   constructor(
     readonly id: string,
-    readonly properties: CancellationOutputs,
+    properties: CancellationOutputs,
     readonly reasons: string[],
+    /**
+     * The serialized provider from the inputs. The runtime records `properties` as they are, and
+     * a later `refresh` or `destroy` loads the provider from them: without it they would fail.
+     */
+    serializedProvider: unknown,
   ) {
     super(reasons.join(" "));
+    this.properties =
+      serializedProvider === undefined ? properties : { ...properties, __provider: serializedProvider };
   }
 }
+
+/** Which lifecycle call is waiting: decides what a failure message tells the user to do next. */
+type Phase = "create" | "update" | "delete";
 
 let settings: ProviderSettings = resolveSettings(() => undefined);
 let print: Printer = defaultPrinter;
@@ -74,7 +86,7 @@ export async function create(inputs: CancellationInputs): Promise<{ id: string; 
     print(`${ctx.subject}: ${outs.message}`);
     return { id, outs };
   }
-  return { id, outs: await cancelNow(id, inputs, ctx) };
+  return { id, outs: await cancelNow(id, inputs, ctx, "create") };
 }
 
 export async function update(
@@ -88,7 +100,13 @@ export async function update(
     print(
       `${ctx.subject}: resuming the wait for the cancellation requested at ${olds.requestedAt} (no new cancel is sent).`,
     );
-    return { outs: await waitAndFinish(id, base, ctx, { resuming: true }) };
+    return {
+      outs: await waitAndFinish(id, base, ctx, {
+        phase: "update",
+        resuming: true,
+        provider: providerOf(news),
+      }),
+    };
   }
   // Settings changed (emails, timeouts, endpoint, ...): record them. The cancellation is done.
   return { outs: echo(news, pick(olds)) };
@@ -145,7 +163,7 @@ export async function deleteResource(_id: string, props: CancellationOutputs): P
     return;
   }
   print(`${subject}: when is "destroy": cancelling now.`);
-  const outs = await cancelNow(_id, props, context(props), { duringDelete: true });
+  const outs = await cancelNow(_id, props, context(props), "delete");
   print(`${subject}: ${outs.message}`);
 }
 
@@ -203,7 +221,7 @@ async function cancelNow(
   id: string,
   inputs: CancellationInputs,
   ctx: Context,
-  opts: { duringDelete?: boolean } = {},
+  phase: "create" | "delete",
 ): Promise<CancellationOutputs> {
   const key = journalKey({ ...inputs, endpoint: ctx.endpoint });
   const running = await newestRunning(ctx, inputs);
@@ -217,7 +235,12 @@ async function cancelNow(
       `${ctx.subject}: a cancel sent at ${inflight.requestedAt} was interrupted before it was recorded; resuming its wait (no new cancel is sent).`,
     );
     const base = echo(inputs, fromInflight(inflight, running));
-    return waitAndFinish(id, base, ctx, { resuming: true, journalKey: key, duringDelete: opts.duringDelete });
+    return waitAndFinish(id, base, ctx, {
+      phase,
+      resuming: true,
+      journalKey: key,
+      provider: providerOf(inputs),
+    });
   }
   if (inflight) clearInflight(key);
 
@@ -276,7 +299,12 @@ async function cancelNow(
   print(
     `${ctx.subject}: the service answered ${res.httpStatus}${location ? `; watching ${res.location?.pathname}` : res.httpStatus === 202 ? " without a location; watching the submissions list" : "; confirming through the submissions list"}.`,
   );
-  return waitAndFinish(id, base, ctx, { resuming: false, journalKey: key, duringDelete: opts.duringDelete });
+  return waitAndFinish(id, base, ctx, {
+    phase,
+    resuming: false,
+    journalKey: key,
+    provider: providerOf(inputs),
+  });
 }
 
 /**
@@ -287,7 +315,7 @@ async function waitAndFinish(
   id: string,
   base: CancellationOutputs,
   ctx: Context,
-  opts: { resuming: boolean; journalKey?: string; duringDelete?: boolean },
+  opts: { phase: Phase; resuming: boolean; journalKey?: string; provider?: unknown },
 ): Promise<CancellationOutputs> {
   const key = opts.journalKey ?? journalKey({ ...base, endpoint: ctx.endpoint });
   const op = watchFor(base, ctx);
@@ -303,7 +331,7 @@ async function waitAndFinish(
       onProgress: (p) => print(progressLine(ctx.subject, p)),
     });
   } catch (err) {
-    if (err instanceof OperationTimeoutError && !opts.duringDelete) {
+    if (err instanceof OperationTimeoutError && opts.phase !== "delete") {
       const pending: CancellationOutputs = {
         ...base,
         status: "pending",
@@ -312,9 +340,14 @@ async function waitAndFinish(
       };
       // State now holds the pending wait; the journal entry is no longer needed.
       clearInflight(key);
-      throw new ResourceInitFailedError(id, pending, [
-        `${err.message} The cancel was accepted by the service and is recorded as pending; run \`pulumi up\` again to resume waiting (no second cancel is sent), or raise timeoutSeconds.`,
-      ]);
+      throw new ResourceInitFailedError(
+        id,
+        pending,
+        [
+          `${err.message} The cancel was accepted by the service and is recorded as pending; run \`pulumi up\` again to resume waiting (no second cancel is sent), or raise timeoutSeconds.`,
+        ],
+        opts.provider,
+      );
     }
     if (err instanceof OperationTimeoutError) {
       throw new OperationTimeoutError(
@@ -330,7 +363,7 @@ async function waitAndFinish(
     const why = state.errors.length ? ` The service said: ${state.errors.join(" | ")}` : "";
     throw new CancellationError(
       `The cancellation of ${base.publisherId}/${base.offerId} failed (${state.rawStatus}) after ${formatDuration(outcome.elapsedMs)}.${why} ` +
-        "The operation may still be running; check the offer in Partner Center, then run `pulumi up` to try again (a new cancel is sent).",
+        `The operation may still be running; check the offer in Partner Center, then ${NEXT_STEP_AFTER_FAILURE[opts.phase]}`,
     );
   }
   clearInflight(key);
@@ -344,6 +377,18 @@ async function waitAndFinish(
     completedAt: new Date().toISOString(),
     message,
   };
+}
+
+const NEXT_STEP_AFTER_FAILURE: Record<Phase, string> = {
+  create: "run `pulumi up` to try again (a new cancel is sent).",
+  // The resource is recorded as pending: another `up` would only read the same failure again.
+  update: "change `triggers` to send a new cancel (a replacement), or remove the resource from the program.",
+  delete: "run `pulumi destroy` again to send a new cancel.",
+};
+
+/** The serialized provider the runtime passed along with the inputs, if any. */
+function providerOf(inputs: CancellationInputs): unknown {
+  return (inputs as CancellationInputs & { __provider?: unknown }).__provider;
 }
 
 function watchFor(base: CancellationOutputs, ctx: Context): PollableOperation<CancellationState> {

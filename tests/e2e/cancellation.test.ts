@@ -22,6 +22,7 @@ const seed: Seed = {
         "other-offer": { cancelSeconds: 2 },
         "sync-offer": { cancelMode: "sync" },
         "slow-offer": { cancelSeconds: 20 },
+        "timeout-offer": { cancelSeconds: 12 },
         "destroy-offer": { pcMigrationStatus: "none", cancelSeconds: 2 },
         "token-offer": {},
         "vm-offer": { cancelSeconds: 1 },
@@ -209,6 +210,37 @@ describe("OfferOperationCancellation through the real Pulumi engine", function (
     assert.equal(outputs.status.value, "succeeded");
     assert.equal((outputs.canceledOperation.value as { id: string }).id, op.id);
     assert.equal((await s.pendingOperations()).length, 0);
+    await s.destroy();
+  });
+
+  it("an up that times out records a pending wait; refresh reads it; the next up resumes it", async () => {
+    const op = running("timeout-offer");
+    const s = await stackFor("timeout-offer", { "e2e:timeoutSeconds": "2" });
+    emu.clearRequests();
+    const failed = await s.attempt("up");
+    assert.equal(failed.ok, false);
+    assert.match(
+      said(failed),
+      /Gave up waiting for the cancellation of contoso\/timeout-offer after/,
+      said(failed),
+    );
+    assert.match(
+      said(failed),
+      /run `pulumi up` again to resume waiting \(no second cancel is sent\)/,
+      said(failed),
+    );
+    const [pending] = (await s.resources()).filter((r) => r.type === TYPE);
+    assert.equal((pending.outputs as Record<string, unknown>).status, "pending");
+
+    // A pending resource must stay readable by refresh (which loads the provider from state).
+    await s.refresh();
+    await s.setConfig("e2e:timeoutSeconds", "60");
+    const text = said(await s.up());
+    assert.match(text, /resuming the wait for the cancellation requested at/, text);
+    assert.equal(posts(), 1, "no second cancel");
+    const outputs = await s.outputs();
+    assert.equal(outputs.status.value, "succeeded");
+    assert.equal((outputs.canceledOperation.value as { id: string }).id, op.id);
     await s.destroy();
   });
 
