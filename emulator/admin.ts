@@ -124,6 +124,20 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
   },
   {
     method: "POST",
+    pattern: ["restart"],
+    handle: (host, ctx) => {
+      const body = jsonBody(ctx) ?? {};
+      const downtimeMs = isPlainObject(body) ? (body.downtimeMs ?? 1000) : undefined;
+      if (typeof downtimeMs !== "number" || !(downtimeMs >= 0 && downtimeMs <= 600_000)) {
+        throw new HttpError(400, "BadRequest", 'Send {"downtimeMs": <0 to 600000>} (default 1000).');
+      }
+      // Answer first: the restart cuts every open connection, this one included.
+      ctx.res.once("finish", () => void host.restart({ downtimeMs }).catch(() => undefined));
+      sendJson(ctx.res, 202, { restartingForMs: downtimeMs });
+    },
+  },
+  {
+    method: "POST",
     pattern: ["tokens", "expire"],
     handle: (host, ctx) => {
       host.expireTokens();

@@ -67,10 +67,17 @@ export interface Emulator {
   expireTokens(): void;
   /** A valid bearer token, default publishers ["*"] and the seed's lifetime. */
   issueToken(opts?: { publishers?: string[]; lifetimeSeconds?: number }): string;
+  /**
+   * A service restart that keeps all state (offers, operations, tokens, faults, the request log):
+   * stops listening — connections are refused, open ones cut, requests in flight dropped
+   * unprocessed — for `downtimeMs` (default 1000), then listens again on the same port.
+   */
+  restart(opts?: { downtimeMs?: number }): Promise<void>;
   /** Stops listening and destroys open, idle and hung connections. */
   close(): Promise<void>;
 }
 
+const MAX_DOWNTIME_MS = 10 * 60 * 1000;
 const LOOPBACK_URL_HOSTS: Record<string, string> = { "0.0.0.0": "127.0.0.1", "::": "[::1]" };
 
 class EmulatorInstance implements AdminHost {
@@ -179,6 +186,16 @@ class EmulatorInstance implements AdminHost {
   issueToken(opts: { publishers?: string[]; lifetimeSeconds?: number } = {}): string {
     return this.tokens.issue({ name: "admin", publishers: opts.publishers ?? ["*"] }, opts.lifetimeSeconds)
       .token;
+  }
+
+  async restart(opts: { downtimeMs?: number } = {}): Promise<void> {
+    const downtimeMs = opts.downtimeMs ?? 1000;
+    if (!Number.isFinite(downtimeMs) || downtimeMs < 0 || downtimeMs > MAX_DOWNTIME_MS) {
+      throw new RangeError(
+        `downtimeMs must be a number from 0 to ${MAX_DOWNTIME_MS}, got ${String(downtimeMs)}`,
+      );
+    }
+    return this.server.restart(downtimeMs);
   }
 
   close(): Promise<void> {

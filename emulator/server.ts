@@ -54,18 +54,37 @@ export class EmulatorServer {
   }
 
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
+    this.closing ??= this.stopListening();
+    return this.closing;
+  }
+
+  /**
+   * A restart that keeps the in-memory state: stop listening (new connections are refused, open
+   * ones are cut, requests in flight are dropped unanswered and unprocessed), wait `downtimeMs`,
+   * then listen again on the same host and port.
+   */
+  async restart(downtimeMs: number): Promise<void> {
+    if (this.closing) throw new Error("the emulator is closed");
+    const address = this.server.address();
+    if (address === null || typeof address !== "object") throw new Error("the emulator is not listening");
+    await this.stopListening();
+    // A sleep close() cancels: closing the emulator during the downtime ends the restart.
+    if (!(await this.sleep(downtimeMs)) || this.closing) return;
+    await this.listen(address.address, address.port);
+  }
+
+  private stopListening(): Promise<void> {
+    return new Promise<void>((resolve) => {
       for (const s of this.sleepers) {
         clearTimeout(s.timer);
         s.resolve(false);
       }
       this.sleepers.clear();
       // server.close() waits for open connections; destroying them (idle keep-alive, hung, slow)
-      // is what makes close() prompt.
+      // is what makes it prompt.
       this.server.close(() => resolve());
       for (const socket of this.sockets) socket.destroy();
     });
-    return this.closing;
   }
 
   /** A timer close() can cancel; resolves false when the emulator is closing. */
