@@ -3,7 +3,7 @@
  * `http.ts`; where a token comes from lives in `credentials.ts`; this module knows the routes,
  * the bodies, and the quirks.
  */
-import { CppError, HTTPError, ResponseError } from "./errors";
+import { CppError, HTTPError, ResponseError, UnsafeLocationError } from "./errors";
 import { HttpClient, HttpClientOptions, HttpResponse } from "./http";
 import { offerUrl, operationLocationHeader, resolveOperationLocation } from "./location";
 import { parseRetryAfter } from "./retry";
@@ -48,6 +48,8 @@ export class CppClient {
   readonly apiVersion: string;
   private readonly http: HttpClient;
   private readonly credential: AccessTokenSource;
+  /** Tokens this client sent: redacted from error text like the configured secrets. */
+  private readonly sentTokens = new Set<string>();
   /** Requests sent (including retries), for progress summaries and benchmarks. */
   requestCount = 0;
 
@@ -55,7 +57,10 @@ export class CppClient {
     this.endpoint = new URL(String(options.endpoint ?? DEFAULT_ENDPOINT));
     this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
     this.credential = options.credential;
-    this.http = new HttpClient(options);
+    this.http = new HttpClient({
+      ...options,
+      secrets: () => [...(options.secrets?.() ?? []), ...this.sentTokens],
+    });
   }
 
   /**
@@ -77,11 +82,15 @@ export class CppClient {
       throw new ResponseError("POST", pathOf(url), res.status, "expected 200 or 202 from cancel");
     }
     const header = res.status === 202 ? operationLocationHeader(res.headers) : undefined;
-    return {
-      httpStatus: res.status,
-      location: header ? resolveOperationLocation(header, this.endpoint, this.apiVersion) : undefined,
-      requestId: res.requestId,
-    };
+    let location: URL | undefined;
+    try {
+      location = header ? resolveOperationLocation(header, this.endpoint, this.apiVersion) : undefined;
+    } catch (err) {
+      // The cancel was accepted all the same: say so, so that the caller never sends it twice.
+      if (err instanceof UnsafeLocationError) err.acceptedStatus = res.status;
+      throw err;
+    }
+    return { httpStatus: res.status, location, requestId: res.requestId };
   }
 
   /** `GET` an operation by the URL the service gave us (either Location form). */
@@ -135,6 +144,7 @@ export class CppClient {
   ): Promise<HttpResponse> {
     for (const forceRefresh of [false, true]) {
       const token = await this.credential.getToken({ forceRefresh, signal });
+      this.sentTokens.add(token);
       try {
         this.requestCount++;
         return await this.http.send({

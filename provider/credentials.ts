@@ -17,6 +17,7 @@ import { CPP_RESOURCE, DEFAULT_AUTHORITY_HOST, IssuedToken, requestClientSecretT
 import { AccessTokenSource } from "./client";
 import { CredentialError, redactSecrets } from "./errors";
 import { HttpClient } from "./http";
+import { isLoopback } from "./inputs";
 
 /** Provider-level settings, read from stack config in `configure` and from the environment. */
 export interface ProviderSettings {
@@ -87,7 +88,7 @@ export function chooseCredential(
   }
   const { tenantId, clientId, clientSecret } = settings;
   if (tenantId && clientId && clientSecret) {
-    const authorityHost = settings.authorityHost ?? DEFAULT_AUTHORITY_HOST;
+    const authorityHost = checkAuthorityHost(settings.authorityHost);
     const key = `secret|${authorityHost}|${tenantId}|${clientId}`;
     return {
       kind: "client-secret",
@@ -131,6 +132,32 @@ export function chooseCredential(
     description: "the Azure credential chain",
     source: azureIdentitySource(),
   };
+}
+
+/**
+ * The client secret is sent to the authority host: https only, plain http only on loopback (an
+ * emulator), no credentials in the URL. Checked before anything is sent.
+ */
+function checkAuthorityHost(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_AUTHORITY_HOST;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const ok =
+    url !== undefined &&
+    (url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname))) &&
+    !url.username &&
+    !url.password;
+  if (!ok) {
+    throw new CredentialError(
+      `marketplace:authorityHost (or AZURE_AUTHORITY_HOST) ${JSON.stringify(value.slice(0, 100))} must be an https URL ` +
+        '(plain http only on loopback), because the client secret is sent there. Use e.g. "https://login.microsoftonline.com".',
+    );
+  }
+  return value;
 }
 
 /**

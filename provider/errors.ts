@@ -87,7 +87,10 @@ export class ResponseError extends CppError {
 }
 
 /** The service pointed us at a URL we refuse to send credentials to. */
-export class UnsafeLocationError extends CppError {}
+export class UnsafeLocationError extends CppError {
+  /** Set when the request whose answer carried the location was accepted (e.g. a cancel's 202). */
+  acceptedStatus?: number;
+}
 
 /** Waiting for an operation ran past `timeoutSeconds`. */
 export class OperationTimeoutError extends CppError {

@@ -200,7 +200,8 @@ function checkEmails(value: unknown, fail: Fail): unknown {
     }
     const s = typeof item === "string" ? item.trim() : "";
     if (typeof item === "string" && s === "") continue;
-    if (!EMAIL_PATTERN.test(s) || s.length > 254)
+    // Control characters would reach terminals and PR comments through the preview diff.
+    if (!EMAIL_PATTERN.test(s) || s.length > 254 || hasControl(s))
       bad.push(typeof item === "string" ? JSON.stringify(safeSnippet(s)) : String(typeof item));
     else if (!out.some((e) => e.toLowerCase() === s.toLowerCase())) out.push(s);
   }

@@ -17,7 +17,8 @@ export interface InflightCancellation {
   endpoint: string;
   publisherId: string;
   offerId: string;
-  httpStatus: 200 | 202;
+  /** Absent while the answer is unknown: sent, but the answer was lost (or not yet received). */
+  httpStatus?: 200 | 202;
   operationLocation?: string;
   canceledOperationId?: string;
   requestedAt: string;

@@ -4,10 +4,20 @@
  * process-wide state (settings from `configure`, the token cache) and import anything.
  */
 import { randomUUID } from "node:crypto";
-import { CppClient, DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./client";
+import { CancelResponse, CppClient, DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./client";
 import { CredentialChoice, ProviderSettings, chooseCredential, resolveSettings } from "./credentials";
 import { diffInputs } from "./diff";
-import { CancellationError, CppError, CredentialError, HTTPError, OperationTimeoutError } from "./errors";
+import {
+  CancellationError,
+  CppError,
+  CredentialError,
+  HTTPError,
+  NetworkError,
+  OperationTimeoutError,
+  ResponseError,
+  TimeoutError,
+  UnsafeLocationError,
+} from "./errors";
 import { HttpClient } from "./http";
 import { CancellationInputs, CheckFailure, checkEndpoint, checkInputs } from "./inputs";
 import { InflightCancellation, clearInflight, journalKey, readInflight, writeInflight } from "./journal";
@@ -224,7 +234,9 @@ async function cancelNow(
   phase: "create" | "delete",
 ): Promise<CancellationOutputs> {
   const key = journalKey({ ...inputs, endpoint: ctx.endpoint });
-  const running = await newestRunning(ctx, inputs);
+  const running = await newestRunning(ctx, inputs).catch((err: unknown) => {
+    throw withNextStep(err, phase);
+  });
   const inflight = readInflight(key);
   if (
     inflight &&
@@ -273,32 +285,8 @@ async function cancelNow(
     });
   }
 
-  const requestedAt = new Date().toISOString();
   print(`${ctx.subject}: cancelling ${canceledOperation?.submissionType ?? "operation"} ${running.id}.`);
-  const res = await ctx.client.cancel(inputs.publisherId, inputs.offerId, {
-    notificationEmails: inputs.notificationEmails,
-  });
-  const location = res.location?.href;
-  writeInflight(key, {
-    endpoint: ctx.endpoint,
-    publisherId: inputs.publisherId,
-    offerId: inputs.offerId,
-    httpStatus: res.httpStatus,
-    operationLocation: location,
-    canceledOperationId: running.id,
-    requestedAt,
-  });
-  const base = echo(inputs, {
-    status: "pending",
-    httpStatus: res.httpStatus,
-    operationLocation: location,
-    cancellationOperationId: location ? operationIdOf(res.location as URL) : undefined,
-    canceledOperation,
-    requestedAt,
-  });
-  print(
-    `${ctx.subject}: the service answered ${res.httpStatus}${location ? `; watching ${res.location?.pathname}` : res.httpStatus === 202 ? " without a location; watching the submissions list" : "; confirming through the submissions list"}.`,
-  );
+  const base = await sendCancel(ctx, inputs, canceledOperation as CanceledOperation, key, phase);
   return waitAndFinish(id, base, ctx, {
     phase,
     resuming: false,
@@ -308,8 +296,103 @@ async function cancelNow(
 }
 
 /**
- * Polls until the cancellation is final. A timeout turns into {@link ResourceInitFailedError}
- * (create/update) so the engine records the pending state and the next `up` resumes here.
+ * Sends the cancel, once, and returns the pending state to wait on. The journal entry is written
+ * before sending: if the answer is lost (timeout, cut connection, unreadable body, a gateway 5xx),
+ * the service may have acted, so no second cancel is sent right away. The entry and the state
+ * then have no `httpStatus`, and the wait watches the submissions list; only if the operation is
+ * still running {@link confirmWindowMs} after this cancel is it sent again (see waitAndFinish).
+ */
+async function sendCancel(
+  ctx: Context,
+  inputs: CancellationInputs,
+  canceledOperation: CanceledOperation,
+  key: string,
+  phase: Phase,
+): Promise<CancellationOutputs> {
+  const requestedAt = new Date().toISOString();
+  const entry: InflightCancellation = {
+    endpoint: ctx.endpoint,
+    publisherId: inputs.publisherId,
+    offerId: inputs.offerId,
+    canceledOperationId: canceledOperation.id,
+    requestedAt,
+  };
+  writeInflight(key, entry);
+  let res: CancelResponse | undefined;
+  try {
+    res = await ctx.client.cancel(inputs.publisherId, inputs.offerId, {
+      notificationEmails: inputs.notificationEmails,
+    });
+  } catch (err) {
+    if (err instanceof UnsafeLocationError && err.acceptedStatus === 202) {
+      // Accepted all the same: the token is not sent to that location; watch the list instead.
+      print(`${ctx.subject}: warning: ${err.message} Watching the submissions list instead.`);
+      res = { httpStatus: 202 };
+    } else if (mayHaveReachedService(err)) {
+      print(
+        `${ctx.subject}: no usable answer to the cancel (${(err as Error).message}) It may have reached the service, so it is not sent again unless ${canceledOperation.id} is still running ${formatDuration(confirmWindowMs())} after it was sent; watching the submissions list.`,
+      );
+    } else {
+      clearInflight(key);
+      throw withNextStep(err, phase);
+    }
+  }
+  const location = res?.location?.href;
+  if (res) {
+    writeInflight(key, { ...entry, httpStatus: res.httpStatus, operationLocation: location });
+    print(
+      `${ctx.subject}: the service answered ${res.httpStatus}${location ? `; watching ${res.location?.pathname}` : res.httpStatus === 202 ? " without a location; watching the submissions list" : "; confirming through the submissions list"}.`,
+    );
+  }
+  return echo(inputs, {
+    status: "pending",
+    httpStatus: res?.httpStatus,
+    operationLocation: location,
+    cancellationOperationId: location ? operationIdOf(res?.location as URL) : undefined,
+    canceledOperation,
+    requestedAt,
+  });
+}
+
+/**
+ * True when a failed cancel POST may still have been acted on: it was sent and no answer proves it
+ * was refused. 429, 503, 4xx and "never sent" are proof; a lost, cut or unreadable answer is not,
+ * and neither is a 5xx from a gateway or a server that failed half-way.
+ */
+function mayHaveReachedService(err: unknown): boolean {
+  if (err instanceof TimeoutError || err instanceof ResponseError) return true;
+  if (err instanceof NetworkError) return !err.requestNotSent;
+  if (err instanceof HTTPError) return err.status >= 500 && ![501, 503, 505].includes(err.status);
+  return false;
+}
+
+/** How long an unanswered cancel gets to show its effect before it is sent again (cpp-api.md §1: 1–3 min). */
+function confirmWindowMs(): number {
+  return numberFromEnv("MARKETPLACE_CANCEL_CONFIRM_WINDOW_MS") ?? 5 * 60 * 1000;
+}
+
+/**
+ * Adds what to do next to a transient failure that happened before the service accepted any
+ * cancel (throttling beyond the retries, 5xx, network, garbled answers). Other errors (403, 404,
+ * credentials, guards) already say what to fix.
+ */
+function withNextStep(err: unknown, phase: Phase): unknown {
+  const transient =
+    err instanceof NetworkError ||
+    err instanceof TimeoutError ||
+    err instanceof ResponseError ||
+    (err instanceof HTTPError && (err.status === 408 || err.status === 429 || err.status >= 500));
+  if (transient) {
+    (err as Error).message +=
+      ` The service did not take the cancel, so nothing was cancelled; run \`pulumi ${phase === "delete" ? "destroy" : "up"}\` again to retry.`;
+  }
+  return err;
+}
+
+/**
+ * Polls until the cancellation is final. A timeout or any other failure of the wait turns into
+ * {@link ResourceInitFailedError} (create/update) so the engine records the pending state and the
+ * next `up` resumes here: a cancel the service accepted is never forgotten.
  */
 async function waitAndFinish(
   id: string,
@@ -318,44 +401,36 @@ async function waitAndFinish(
   opts: { phase: Phase; resuming: boolean; journalKey?: string; provider?: unknown },
 ): Promise<CancellationOutputs> {
   const key = opts.journalKey ?? journalKey({ ...base, endpoint: ctx.endpoint });
-  const op = watchFor(base, ctx);
-  const fastStart = base.httpStatus === 200 || opts.resuming;
+  const deadline = Date.now() + base.timeoutSeconds * 1000;
+  let resuming = opts.resuming;
   let outcome;
-  try {
-    outcome = await pollUntilDone(op, {
-      timeoutMs: base.timeoutSeconds * 1000,
-      minIntervalMs: base.pollIntervalSeconds.min * 1000,
-      maxIntervalMs: base.pollIntervalSeconds.max * 1000,
-      initialDelayMs: fastStart ? 0 : undefined,
-      what: `the cancellation of ${base.publisherId}/${base.offerId}`,
-      onProgress: (p) => print(progressLine(ctx.subject, p)),
-    });
-  } catch (err) {
-    if (err instanceof OperationTimeoutError && opts.phase !== "delete") {
-      const pending: CancellationOutputs = {
-        ...base,
-        status: "pending",
-        operationStatus: err.lastStatus,
-        message: err.message,
-      };
-      // State now holds the pending wait; the journal entry is no longer needed.
-      clearInflight(key);
-      throw new ResourceInitFailedError(
-        id,
-        pending,
-        [
-          `${err.message} The cancel was accepted by the service and is recorded as pending; run \`pulumi up\` again to resume waiting (no second cancel is sent), or raise timeoutSeconds.`,
-        ],
-        opts.provider,
-      );
+  for (;;) {
+    // A cancel whose answer was lost (no httpStatus) gets a window to show its effect.
+    const confirmBy =
+      base.httpStatus === undefined && base.requestedAt
+        ? Date.parse(base.requestedAt) + confirmWindowMs()
+        : Number.POSITIVE_INFINITY;
+    try {
+      outcome = await pollUntilDone(watchFor(base, ctx), {
+        timeoutMs: Math.max(0, Math.min(deadline, confirmBy) - Date.now()),
+        minIntervalMs: base.pollIntervalSeconds.min * 1000,
+        maxIntervalMs: base.pollIntervalSeconds.max * 1000,
+        initialDelayMs: base.httpStatus === 200 || resuming ? 0 : undefined,
+        what: `the cancellation of ${base.publisherId}/${base.offerId}`,
+        onProgress: (p) => print(progressLine(ctx.subject, p)),
+      });
+      break;
+    } catch (err) {
+      if (err instanceof OperationTimeoutError && Date.now() >= confirmBy && Date.now() < deadline) {
+        print(
+          `${ctx.subject}: ${base.canceledOperation?.id} is still running ${formatDuration(confirmWindowMs())} after the cancel whose answer was lost, so that cancel did not take effect; sending it again.`,
+        );
+        base = await sendCancel(ctx, base, base.canceledOperation as CanceledOperation, key, opts.phase);
+        resuming = false;
+        continue;
+      }
+      throw waitFailure(err, id, base, key, opts);
     }
-    if (err instanceof OperationTimeoutError) {
-      throw new OperationTimeoutError(
-        `${err.message} Run \`pulumi destroy\` again to resume waiting (no second cancel is sent), or raise timeoutSeconds.`,
-        err.lastStatus,
-      );
-    }
-    throw err;
   }
   const state = outcome.state;
   if (state.status === "failed") {
@@ -377,6 +452,51 @@ async function waitAndFinish(
     completedAt: new Date().toISOString(),
     message,
   };
+}
+
+/**
+ * What a failed wait throws. create/update: the pending state, so that the engine records it and
+ * the next `up` resumes — after a timeout, and equally after a restart of the service, an expired
+ * token or garbled answers: a cancel that was sent must never be forgotten. delete: the error.
+ */
+function waitFailure(
+  err: unknown,
+  id: string,
+  base: CancellationOutputs,
+  key: string,
+  opts: { phase: Phase; provider?: unknown },
+): unknown {
+  const timeout = err instanceof OperationTimeoutError;
+  if (opts.phase === "delete") {
+    return timeout
+      ? new OperationTimeoutError(
+          `${err.message} Run \`pulumi destroy\` again to resume waiting (no second cancel is sent), or raise timeoutSeconds.`,
+          err.lastStatus,
+        )
+      : err;
+  }
+  const detail = err instanceof Error ? err.message : String(err);
+  const message = timeout
+    ? detail
+    : `Waiting for the cancellation of ${base.publisherId}/${base.offerId} was interrupted: ${detail}`;
+  const next =
+    base.httpStatus === undefined
+      ? `The cancel may have reached the service (its answer was lost) and is recorded as pending; run \`pulumi up\` again to resume waiting (the cancel is sent again only if the operation is still running ${formatDuration(confirmWindowMs())} after the first)`
+      : "The cancel was accepted by the service and is recorded as pending; run `pulumi up` again to resume waiting (no second cancel is sent)";
+  const pending: CancellationOutputs = {
+    ...base,
+    status: "pending",
+    operationStatus: timeout ? err.lastStatus : base.operationStatus,
+    message,
+  };
+  // State now holds the pending wait; the journal entry is no longer needed.
+  clearInflight(key);
+  return new ResourceInitFailedError(
+    id,
+    pending,
+    [`${message} ${next}${timeout ? ", or raise timeoutSeconds" : ""}.`],
+    opts.provider,
+  );
 }
 
 const NEXT_STEP_AFTER_FAILURE: Record<Phase, string> = {
@@ -459,7 +579,10 @@ function echo(inputs: CancellationInputs, results: Partial<CancellationOutputs>)
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(inputs))
     if (k !== "__provider" && !(RESULT_KEYS as readonly string[]).includes(k)) out[k] = v;
-  for (const [k, v] of Object.entries(results)) out[k] = v;
+  // Nested undefineds too (e.g. a slot the service did not list): the runtime's protobuf Struct
+  // rejects them ("Unexpected struct type") and the engine would record nothing.
+  for (const [k, v] of Object.entries(results))
+    out[k] = v && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v;
   for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
   return out as unknown as CancellationOutputs;
 }
