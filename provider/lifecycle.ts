@@ -403,6 +403,9 @@ async function waitAndFinish(
   const key = opts.journalKey ?? journalKey({ ...base, endpoint: ctx.endpoint });
   const deadline = Date.now() + base.timeoutSeconds * 1000;
   let resuming = opts.resuming;
+  // The service dropped the operation behind the Location (404): the submissions list still tells
+  // whether what we cancelled has stopped, so the wait goes on there instead of failing forever.
+  let locationVanished = false;
   let outcome;
   for (;;) {
     // A cancel whose answer was lost (no httpStatus) gets a window to show its effect.
@@ -411,7 +414,7 @@ async function waitAndFinish(
         ? Date.parse(base.requestedAt) + confirmWindowMs()
         : Number.POSITIVE_INFINITY;
     try {
-      outcome = await pollUntilDone(watchFor(base, ctx), {
+      outcome = await pollUntilDone(watchFor(base, ctx, locationVanished), {
         timeoutMs: Math.max(0, Math.min(deadline, confirmBy) - Date.now()),
         minIntervalMs: base.pollIntervalSeconds.min * 1000,
         maxIntervalMs: base.pollIntervalSeconds.max * 1000,
@@ -427,6 +430,15 @@ async function waitAndFinish(
         );
         base = await sendCancel(ctx, base, base.canceledOperation as CanceledOperation, key, opts.phase);
         resuming = false;
+        continue;
+      }
+      if (err instanceof HTTPError && err.status === 404 && base.operationLocation && !locationVanished) {
+        print(
+          `${ctx.subject}: warning: the operation ${base.operationLocation} no longer exists; watching the submissions list instead.`,
+        );
+        locationVanished = true;
+        base = { ...base, operationStatus: "notFound" };
+        resuming = true;
         continue;
       }
       throw waitFailure(err, id, base, key, opts);
@@ -511,8 +523,12 @@ function providerOf(inputs: CancellationInputs): unknown {
   return (inputs as CancellationInputs & { __provider?: unknown }).__provider;
 }
 
-function watchFor(base: CancellationOutputs, ctx: Context): PollableOperation<CancellationState> {
-  if (base.operationLocation) {
+function watchFor(
+  base: CancellationOutputs,
+  ctx: Context,
+  locationVanished = false,
+): PollableOperation<CancellationState> {
+  if (base.operationLocation && !locationVanished) {
     // Re-checked on every resume: the endpoint may have changed since the cancel was sent.
     return locationOperation(
       ctx.client,

@@ -200,6 +200,27 @@ describe("provider lifecycle against the emulator", function () {
     });
   });
 
+  describe("resume after the operation behind the Location vanished", () => {
+    it("falls back to the submissions list instead of failing on every up", async () => {
+      const op = ensureRunning(ctx.emu, "slow", "publish", 7200);
+      const err = (await lifecycle
+        .create(inputs("slow", { timeoutSeconds: 1 }))
+        .catch((e: unknown) => e)) as lifecycle.ResourceInitFailedError;
+      assert.ok(err instanceof lifecycle.ResourceInitFailedError, String(err));
+      ctx.emu.advanceClock(3600);
+      ctx.emu.deleteOperation(err.properties.cancellationOperationId!);
+      const { outs } = await lifecycle.update(err.id, err.properties, inputs("slow", { timeoutSeconds: 30 }));
+      assert.equal(outs.status, "succeeded");
+      assert.equal(outs.operationStatus, "canceled");
+      assert.equal(outs.canceledOperation!.id, op.id);
+      assert.equal(posts(), 1);
+      assert.ok(
+        lines.some((l) => /no longer exists; watching the submissions list instead/.test(l)),
+        lines.join("\n"),
+      );
+    });
+  });
+
   describe("update without a pending wait", () => {
     it("records new settings with no API call", async () => {
       ensureRunning(ctx.emu, "async", "publish", 600);
