@@ -40,6 +40,11 @@ export interface PollerOptions<S> {
   initialDelayMs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: PollProgress<S>) => void;
+  /**
+   * Longest service-requested wait honoured between two polls. A `Retry-After: 3600` would
+   * otherwise sleep through the whole `timeoutSeconds`. Default 120 000 ms, as for throttling.
+   */
+  maxRetryAfterMs?: number;
   /** Polls that may fail in a row with an unusable body before we give up. Default 3. */
   maxConsecutiveBadBodies?: number;
   /** Text for the timeout error: what was being waited for. */
@@ -67,6 +72,7 @@ export async function pollUntilDone<S>(
   const max = Math.max(min, options.maxIntervalMs ?? 5000);
   const growth = Math.max(1, options.growth ?? 1.5);
   const maxBad = options.maxConsecutiveBadBodies ?? 3;
+  const maxRetryAfter = Math.max(min, options.maxRetryAfterMs ?? 120_000);
   const what = options.what ?? "the operation";
   const started = Date.now();
   const deadline = started + options.timeoutMs;
@@ -105,7 +111,10 @@ export async function pollUntilDone<S>(
         op.describe(last),
       );
     }
-    const wanted = result.retryAfterMs !== undefined ? Math.max(min, result.retryAfterMs) : interval;
+    const wanted =
+      result.retryAfterMs !== undefined
+        ? Math.min(maxRetryAfter, Math.max(min, result.retryAfterMs))
+        : interval;
     delay = Math.min(wanted, remaining);
     interval = Math.min(max, interval * growth);
     options.onProgress?.({ elapsedMs, pollCount, state: result.state, nextDelayMs: delay });

@@ -58,6 +58,21 @@ describe("poller schedule", () => {
     assert.ok(op.times[1] - op.times[0] >= 110, "waited for Retry-After");
   });
 
+  it("caps a service-requested wait at maxRetryAfterMs", async () => {
+    const op = scripted([{ ...running, retryAfterMs: 3_600_000 }, done]);
+    const progress: PollProgress<string>[] = [];
+    await pollUntilDone(op, {
+      timeoutMs: 10_000,
+      minIntervalMs: 10,
+      maxRetryAfterMs: 50,
+      onProgress: (p) => progress.push(p),
+    });
+    assert.deepEqual(
+      progress.map((p) => p.nextDelayMs),
+      [50, undefined],
+    );
+  });
+
   it("polls immediately when resuming", async () => {
     const op = scripted([done]);
     const start = Date.now();
