@@ -251,6 +251,35 @@ export interface RecordedCall {
   authorization?: string;
 }
 
+interface Served {
+  port: number;
+  /** Destroys open (also hung) connections, then stops listening. */
+  close(): Promise<void>;
+}
+
+/** Listens on an ephemeral loopback port and tracks connections so `close()` never hangs. */
+function serve(server: http.Server, host = "127.0.0.1"): Promise<Served> {
+  const sockets = new Set<Socket>();
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  return new Promise<Served>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ host, port: 0 }, () => {
+      server.off("error", reject);
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
 /**
  * A "foreign host": a plain HTTP server on another loopback address (127.0.0.2 where the system
  * routes it, else another port of 127.0.0.1) that records what reaches it and answers like a
@@ -262,40 +291,23 @@ export async function startForeignHost(): Promise<{
   close(): Promise<void>;
 }> {
   const calls: RecordedCall[] = [];
-  const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     calls.push({ method: req.method ?? "", url: req.url ?? "", authorization: req.headers.authorization });
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ status: "complete", steps: [] }));
   });
-  server.on("connection", (s: Socket) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  const listen = (host: string) =>
-    new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen({ host, port: 0 }, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
   let host = "127.0.0.2";
+  let served: Served;
   try {
-    await listen(host);
+    served = await serve(server, host);
   } catch {
     host = "127.0.0.1";
-    await listen(host);
+    served = await serve(server, host);
   }
-  const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://${host}:${port}`,
+    origin: `http://${host}:${served.port}`,
     calls,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: served.close,
   };
 }
 
@@ -315,7 +327,6 @@ export async function startLossyProxy(target: string): Promise<{
   const rules: { match: (m: string, u: string) => boolean; left: number }[] = [];
   let lost = 0;
   const tokens: string[] = [];
-  const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -352,22 +363,13 @@ export async function startLossyProxy(target: string): Promise<{
       upstream.end(Buffer.concat(chunks));
     });
   });
-  server.on("connection", (s: Socket) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen({ host: "127.0.0.1", port: 0 }, () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  const served = await serve(server);
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${served.port}`,
     lose: (match, times = 1) => rules.push({ match, left: times }),
     lost: () => lost,
     tokens,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: served.close,
   };
 }
 
@@ -386,7 +388,6 @@ export async function startFakeCpp(
   answer: (req: FakeCall, res: http.ServerResponse) => boolean | void,
 ): Promise<{ origin: string; host: string; calls: FakeCall[]; close(): Promise<void> }> {
   const calls: FakeCall[] = [];
-  const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -413,21 +414,12 @@ export async function startFakeCpp(
       }
     });
   });
-  server.on("connection", (s: Socket) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen({ host: "127.0.0.1", port: 0 }, () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  const served = await serve(server);
   return {
-    origin: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${served.port}`,
+    host: `127.0.0.1:${served.port}`,
     calls,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: served.close,
   };
 }
 
