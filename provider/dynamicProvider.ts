@@ -1,23 +1,31 @@
 /**
  * The object Pulumi serializes into every resource's state (`__provider`). It must stay tiny and
- * capture nothing but two strings: each method `require`s the real implementation
+ * capture nothing but one or two strings: each method `require`s the real implementation
  * (`lifecycle.ts`) at call time inside the provider process.
  *
- * Resolution order: the package name first (how users install us, and stable across machines),
- * then the absolute path of this build (this repository's own tests, demo and examples, where the
- * package is not under node_modules).
+ * Resolution order: the package name (how users install us, and stable across machines); the
+ * absolute path of this build is added only when the name does not lead to this very build (a
+ * checkout without the package in node_modules), so a user's state never carries a local path.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type * as Lifecycle from "./lifecycle";
 
 const PACKAGE_ENTRY = "pulumi-marketplace-cancel/dist/provider/lifecycle";
-const LOCAL_ENTRY = require.resolve("./lifecycle");
+const LOCAL_ENTRY: string | undefined = resolvesToThisBuild() ? undefined : require.resolve("./lifecycle");
+
+function resolvesToThisBuild(): boolean {
+  try {
+    return require.resolve(PACKAGE_ENTRY) === require.resolve("./lifecycle");
+  } catch {
+    return false;
+  }
+}
 
 function load(): typeof Lifecycle {
   try {
     return require(PACKAGE_ENTRY);
   } catch (err) {
-    if ((err as { code?: string }).code !== "MODULE_NOT_FOUND") throw err;
+    if (LOCAL_ENTRY === undefined || (err as { code?: string }).code !== "MODULE_NOT_FOUND") throw err;
     return require(LOCAL_ENTRY);
   }
 }

@@ -27,6 +27,9 @@ describe("the serialized provider (__provider in state)", () => {
   it("captures no client, no secret, no pulumi runtime object: only the module to load", () => {
     assert.doesNotMatch(text, /node-fetch|grpc|Output|accessToken|clientSecret/);
     assert.match(text, /pulumi-marketplace-cancel\/dist\/provider\/lifecycle/);
+    // The package resolves by name here (the repository links itself), so no local path is kept.
+    assert.doesNotMatch(text, /lifecycle\.js/);
+    assert.ok(!text.includes(process.cwd()), "a local path in the serialized provider");
   });
 
   it("loads the way the dynamic-provider runtime loads it, and works", async () => {
