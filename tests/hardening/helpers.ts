@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, FaultRule, OfferConfigPatch, Seed, startEmulator } from "../../emulator";
 import { CancellationInputs, checkInputs } from "../../provider/inputs";
+import { clearTokenCache } from "../../provider/credentials";
 import * as lifecycle from "../../provider/lifecycle";
 import { figures } from "./figures";
 
@@ -69,6 +70,19 @@ export function capturePrinter(): void {
   after(() => lifecycle.setPrinter((line) => console.log(line)));
 }
 export const linesOf = (offerId: string) => lines.filter((l) => l.includes(`${P}/${offerId}:`));
+
+/**
+ * The provider as the hostile-input and secrets suites drive it: fast retries, short request
+ * timeouts, captured progress lines, no cached token, and the static token as stack config.
+ */
+export function useConfiguredProvider(): void {
+  useProviderEnv({ MARKETPLACE_RETRY_BASE_DELAY_MS: "20", MARKETPLACE_REQUEST_TIMEOUT_MS: "5000" });
+  capturePrinter();
+  beforeEach(async () => {
+    clearTokenCache();
+    await configureProvider({ "marketplace:accessToken": TOKEN });
+  });
+}
 
 /** Calls `fn` once, on the first line of this offer that matches (e.g. the first progress line). */
 export function onceOnLine(offerId: string, pattern: RegExp, fn: () => void): void {

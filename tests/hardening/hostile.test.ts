@@ -4,7 +4,6 @@ import * as net from "node:net";
 import fc from "fast-check";
 import { startEmulator } from "../../emulator";
 import { CppClient } from "../../provider/client";
-import { clearTokenCache } from "../../provider/credentials";
 import { CredentialError, HTTPError, UnsafeLocationError } from "../../provider/errors";
 import { checkInputs } from "../../provider/inputs";
 import * as lifecycle from "../../provider/lifecycle";
@@ -15,13 +14,12 @@ import {
   CLIENT_SECRET,
   TENANT,
   TOKEN,
-  capturePrinter,
+  useConfiguredProvider,
   configureProvider,
   scanForSecrets,
   seed,
   startFakeCpp,
   startForeignHost,
-  useProviderEnv,
 } from "./helpers";
 
 /**
@@ -345,12 +343,7 @@ const fastClient = (endpoint: string) =>
 
 describe("hardening: hostile input", function () {
   this.timeout(120_000);
-  useProviderEnv({ MARKETPLACE_RETRY_BASE_DELAY_MS: "20", MARKETPLACE_REQUEST_TIMEOUT_MS: "5000" });
-  capturePrinter();
-  beforeEach(async () => {
-    clearTokenCache();
-    await configureProvider({ "marketplace:accessToken": TOKEN });
-  });
+  useConfiguredProvider();
 
   describe("publisher and offer ids", () => {
     it("never make a request leave /api/publishers/{p}/offers/{o}/ on the origin; rejections name the property", () => {

@@ -8,13 +8,12 @@ import {
   CLIENT_SECRET,
   TENANT,
   TOKEN,
-  capturePrinter,
+  useConfiguredProvider,
   configureProvider,
   lines,
   scanForSecrets,
   seed,
   startFakeCpp,
-  useProviderEnv,
 } from "./helpers";
 
 /**
@@ -24,12 +23,7 @@ import {
  */
 describe("hardening: secrets in error messages and console output", function () {
   this.timeout(60_000);
-  useProviderEnv({ MARKETPLACE_RETRY_BASE_DELAY_MS: "20", MARKETPLACE_REQUEST_TIMEOUT_MS: "5000" });
-  capturePrinter();
-  beforeEach(async () => {
-    clearTokenCache();
-    await configureProvider({ "marketplace:accessToken": TOKEN });
-  });
+  useConfiguredProvider();
 
   /** Every way the fake repeats what it received, one per request kind and attempt. */
   const echoes: ((raw: string, auth: string) => { status: number; type: string; body: string })[] = [
