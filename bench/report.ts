@@ -635,30 +635,27 @@ function provider(L: string[], r: BenchResults): void {
 export function fleetChart(r: BenchResults): string {
   const groups = fleetGroups(r.fleet).filter((g) => !g.env);
   const sizes = [...new Set(groups.map((g) => g.n))];
-  const panel: Panel = {
-    title: `pulumi up wall ÷ ideal (D = ${r.config.fleetD} s + one request), median`,
+  /** One bar per N and parallelism setting: the median of `metric` over that group's runs. */
+  const panelOf = (
+    title: string,
+    metric: (run: (typeof groups)[number]["runs"][number]) => number,
+  ): Panel => ({
+    title,
     groups: sizes.map((n) => ({
       label: `N = ${n}`,
       bars: groups
         .filter((g) => g.n === n)
         .map((g) => ({
           key: g.parallel === undefined ? "default" : "n",
-          value: median(g.runs.map((x) => x.ratio)),
+          value: median(g.runs.map(metric)),
         })),
     })),
-  };
-  const wall: Panel = {
-    title: "pulumi up CLI wall time, s (median)",
-    groups: sizes.map((n) => ({
-      label: `N = ${n}`,
-      bars: groups
-        .filter((g) => g.n === n)
-        .map((g) => ({
-          key: g.parallel === undefined ? "default" : "n",
-          value: median(g.runs.map((x) => x.cliWallS)),
-        })),
-    })),
-  };
+  });
+  const panel = panelOf(
+    `pulumi up wall ÷ ideal (D = ${r.config.fleetD} s + one request), median`,
+    (x) => x.ratio,
+  );
+  const wall = panelOf("pulumi up CLI wall time, s (median)", (x) => x.cliWallS);
   return renderChart({
     title: "Fleet: N cancellations in one pulumi up",
     subtitle: `Engine v${r.machine.engineVersion}, ${r.machine.nproc} CPUs; each cancellation takes ${r.config.fleetD} s on the service.`,
