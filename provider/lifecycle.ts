@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { CancelResponse, CppClient, DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./client";
 import { CredentialChoice, ProviderSettings, chooseCredential, resolveSettings } from "./credentials";
 import { diffInputs } from "./diff";
+import { armInProviderHost } from "./engineLiveness";
 import {
   CancellationError,
   CppError,
@@ -52,6 +53,10 @@ export class ResourceInitFailedError extends CppError {
       serializedProvider === undefined ? properties : { ...properties, __provider: serializedProvider };
   }
 }
+
+// Loaded on the engine's first call into the provider host: from then on the process dies with
+// the engine instead of outliving it (engineLiveness.ts). Elsewhere (tests, programs) a no-op.
+armInProviderHost();
 
 /** Which lifecycle call is waiting: decides what a failure message tells the user to do next. */
 type Phase = "create" | "update" | "delete";

@@ -2,12 +2,19 @@
  * The lines a user sees while `pulumi up` waits. A dynamic provider's `pulumi.log` calls do not
  * reach the engine, but its stdout does, so these go through `console.log`, one per poll.
  */
+import { engineGone } from "./engineLiveness";
 import { PollProgress, formatDuration } from "./poller";
 import { CancellationState } from "./operation";
 
 export type Printer = (line: string) => void;
 
-export const defaultPrinter: Printer = (line) => console.log(line);
+/**
+ * Prints nothing once the engine is gone: its pipe is dead (see engineLiveness.ts, which also
+ * handles the EPIPE of a line already on its way, so it never reaches the host's handler).
+ */
+export const defaultPrinter: Printer = (line) => {
+  if (engineGone() === undefined) console.log(line);
+};
 
 export function progressLine(subject: string, p: PollProgress<CancellationState>): string {
   const s = p.state;
