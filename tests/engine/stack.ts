@@ -164,10 +164,41 @@ export interface ChildUp {
   waitFor(condition: RegExp | (() => boolean), timeoutMs?: number): Promise<void>;
   /**
    * SIGKILLs the child, the `pulumi` CLI under it and every provider plugin the engine started (plugins run
-   * in their own process groups, so killing one group is not enough), then waits for them to be gone.
+   * in their own process groups, so killing one group is not enough), then waits for them to be gone. For
+   * plugins that cannot notice the engine's death by themselves (e.g. the harness's blocking fixture).
    */
   kill(): Promise<void>;
+  /**
+   * SIGKILLs only the child's process group — the child and the `pulumi` CLI (the engine) under it — which is
+   * what `kill -9` of the CLI's group, a closed terminal or a cancelled CI job hits. The plugins the engine
+   * started in process groups of their own are left alone, to show whether they die with the engine; they
+   * are returned for the test to watch, and cleanup() kills whatever of them is left, by group.
+   */
+  killEngine(): Promise<KilledEngine>;
   readonly exited: Promise<ChildExit>;
+}
+
+/** One row of `ps`. */
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  /** The command line, as `ps -o args` shows it. */
+  args: string;
+}
+
+export interface KilledEngine {
+  /** When the SIGKILL was sent (Date.now()). */
+  readonly killedAt: number;
+  /**
+   * The processes the engine had started in process groups of their own, and their descendants (for the
+   * dynamic-provider host: `sh` and the `node` it runs), as they were just before the kill.
+   */
+  readonly plugins: ProcessInfo[];
+  /** Those of `plugins` still running (the same pid with the same command line; zombies count as gone). */
+  survivors(): ProcessInfo[];
+  /** Polls survivors() until there are none or `withinMs` after the kill has passed; returns the last. */
+  survivorsAfter(withinMs: number): Promise<ProcessInfo[]>;
 }
 
 export interface RecoveryReport {
@@ -234,32 +265,50 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** All descendants of `root` (children first found breadth-first), from one `ps` snapshot. */
-function descendants(root: number): number[] {
+/** The dynamic-provider hosts among `processes`: the `node` running `@pulumi/pulumi/cmd/dynamic-provider`. */
+export function providerHosts(processes: ProcessInfo[]): ProcessInfo[] {
+  return processes.filter((p) => /[\\/]cmd[\\/]dynamic-provider[\\/]index\.js\b/.test(p.args));
+}
+
+/** Every live process (zombies left out: they have exited and hold nothing but a pid), from one `ps`. */
+function processTable(): ProcessInfo[] {
   let table: string;
   try {
-    table = execFileSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" });
+    table = execFileSync("ps", ["-A", "-o", "pid=,ppid=,pgid=,stat=,args="], { encoding: "utf8" });
   } catch {
     return [];
   }
-  const children = new Map<number, number[]>();
+  const rows: ProcessInfo[] = [];
   for (const line of table.split("\n")) {
-    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
-    if (!Number.isFinite(pid) || !Number.isFinite(ppid)) continue;
-    const list = children.get(ppid) ?? [];
-    list.push(pid);
-    children.set(ppid, list);
+    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/.exec(line);
+    if (!m || m[4].startsWith("Z")) continue;
+    rows.push({ pid: Number(m[1]), ppid: Number(m[2]), pgid: Number(m[3]), args: m[5] });
   }
-  const found: number[] = [];
+  return rows;
+}
+
+/** All descendants of `root` (breadth-first) in one process table. */
+function descendantsIn(table: ProcessInfo[], root: number): ProcessInfo[] {
+  const found: ProcessInfo[] = [];
   const todo = [root];
   while (todo.length > 0) {
     const p = todo.shift()!;
-    for (const c of children.get(p) ?? []) {
+    for (const c of table.filter((row) => row.ppid === p)) {
       found.push(c);
-      todo.push(c);
+      todo.push(c.pid);
     }
   }
   return found;
+}
+
+function descendants(root: number): number[] {
+  return descendantsIn(processTable(), root).map((p) => p.pid);
+}
+
+/** The processes of `snapshot` still running: same pid, same command line (so a reused pid does not count). */
+function stillRunning(snapshot: ProcessInfo[]): ProcessInfo[] {
+  const now = processTable();
+  return snapshot.filter((p) => now.some((q) => q.pid === p.pid && q.args === p.args));
 }
 
 function killQuietly(pidOrGroup: number): void {
@@ -288,6 +337,8 @@ export class EngineStack {
   readonly env: Record<string, string>;
   readonly passphrase: string;
   private readonly children = new Set<ChildProcess>();
+  /** Plugins left running by killEngine(), for cleanup() to kill by group if they outlive the test. */
+  private readonly orphans: ProcessInfo[] = [];
   private cleanedUp = false;
 
   private constructor(
@@ -663,7 +714,27 @@ export class EngineStack {
       if (survivors.length > 0) throw new Error(`processes survived SIGKILL: ${survivors.join(", ")}`);
     };
 
-    return { pid, output: () => output, waitFor, kill, exited };
+    const killEngine = async (): Promise<KilledEngine> => {
+      // Snapshot first: once the CLI dies, its plugins are re-parented and no longer found by ancestry.
+      // The engine starts each plugin with setpgid, so they are the descendants outside the child's group.
+      const plugins = descendantsIn(processTable(), pid).filter((p) => p.pgid !== pid);
+      this.orphans.push(...plugins);
+      const killedAt = Date.now();
+      killQuietly(-pid);
+      await exited;
+      const survivors = (): ProcessInfo[] => stillRunning(plugins);
+      const survivorsAfter = async (withinMs: number): Promise<ProcessInfo[]> => {
+        let left = survivors();
+        while (left.length > 0 && Date.now() < killedAt + withinMs) {
+          await sleep(100);
+          left = survivors();
+        }
+        return left;
+      };
+      return { killedAt, plugins, survivors, survivorsAfter };
+    };
+
+    return { pid, output: () => output, waitFor, kill, killEngine, exited };
   }
 
   /**
@@ -707,6 +778,11 @@ export class EngineStack {
         for (const p of descendants(child.pid)) killQuietly(p);
         killQuietly(-child.pid);
       }
+    }
+    // Only groups of which a recorded process still runs: a group id alone may have been reused.
+    for (const p of stillRunning(this.orphans)) {
+      killQuietly(-p.pgid);
+      killQuietly(p.pid);
     }
     try {
       await serialized(async () => {
