@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../../emulator";
 import { ensurePulumi } from "../engine/ensurePulumi";
-import { EngineStack } from "../engine/stack";
+import { EngineStack, providerHosts } from "../engine/stack";
 
 /**
  * OfferOperationCancellation through the real Pulumi engine (v3.259 CLI, Automation API, the
@@ -192,7 +192,11 @@ describe("OfferOperationCancellation through the real Pulumi engine", function (
     emu.clearRequests();
     const child = s.startUpInChild();
     await child.waitFor(/slow-offer: .*\(poll 1, next in/, 120_000);
-    await child.kill();
+    // Only the engine dies, as with `kill -9` or a closed terminal: the provider, in a process
+    // group of its own, must notice and go by itself, instead of looping on the dead pipe.
+    const killed = await child.killEngine();
+    assert.equal(providerHosts(killed.plugins).length, 1, JSON.stringify(killed.plugins));
+    assert.deepEqual(await killed.survivorsAfter(10_000), [], "provider processes outlived the engine");
     assert.equal(posts(), 1);
     assert.ok(emu.getOffer(P, "slow-offer").currentOperation, "still running when killed");
 

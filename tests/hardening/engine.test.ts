@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { ensurePulumi } from "../engine/ensurePulumi";
-import { EngineStack } from "../engine/stack";
+import { EngineStack, providerHosts } from "../engine/stack";
 import { figures } from "./figures";
 import {
   CLIENT,
@@ -121,7 +121,10 @@ describe("hardening: faults and secrets through the real Pulumi engine", functio
       await child.waitFor(() => aad.tokens.length >= 2, 60_000);
       const seen = child.output().length;
       await child.waitFor(() => /\(poll \d+, next in/.test(child.output().slice(seen)), 60_000);
-      await child.kill();
+      // Only the engine dies (its process group): the provider must go by itself within 10 s.
+      const killed = await child.killEngine();
+      assert.equal(providerHosts(killed.plugins).length, 1, JSON.stringify(killed.plugins));
+      assert.deepEqual(await killed.survivorsAfter(10_000), [], "provider processes outlived the engine");
       const firstRun = child.output();
       assert.equal(fe.acceptedCancels(offerId), 1, firstRun);
       assert.match(firstRun, /retry 1 of POST .*HTTP 503/, firstRun);
