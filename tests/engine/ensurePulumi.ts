@@ -54,7 +54,7 @@ const LOCK_STALE_MS = 2 * 60 * 60 * 1000;
 // ---------------------------------------------------------------------------------------------------------
 
 export interface CliPin {
-  /** e.g. "3.259.0" */
+  /** e.g. "3.276.0" */
   version: string;
   /** The `go` directive of the wrapper module, e.g. "1.26": the oldest Go that can build it. */
   goVersion: string;

@@ -1,0 +1,128 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ensurePulumi } from "../engine/ensurePulumi";
+import {
+  ConsumerProject,
+  PackagedEmulator,
+  SDK_VERSION,
+  copyWorkingTree,
+  emulatorConfig,
+  mustSucceed,
+  npm,
+  pack,
+} from "./consumer";
+
+/**
+ * The package as a user gets it. `npm pack` runs in a copy of the repository's files (so `prepack`
+ * builds from sources, and a file missing from `files` is missing here too); a fresh project
+ * outside the repository installs the tarball with a plain `npm install` next to the
+ * `@pulumi/pulumi` of this test run (the oldest supported SDK on the oldest leg, the newest on the
+ * newest legs), so a peer range that excludes it fails with ERESOLVE. The program imports the
+ * package by name, is type-checked with the tsconfig files users have, and runs through the real
+ * engine against the packaged `cpp-emulator` bin. Nothing of this repository is reachable from the
+ * project: no self-link, no path mapping.
+ */
+describe("the packed package in a fresh project", function () {
+  this.timeout(15 * 60_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pmc-package-"));
+  let consumer: ConsumerProject;
+  let emulator: PackagedEmulator | undefined;
+  let tarball: string;
+  const stack = "dev";
+  const config = () =>
+    emulatorConfig((emulator as PackagedEmulator).url, { publisherId: "contoso", offerId: "contoso-offer" });
+
+  before(async function () {
+    const engine = await ensurePulumi({ log: (line) => process.stderr.write(`[engine] ${line}\n`) });
+    consumer = new ConsumerProject(path.join(tmp, "consumer"), engine.root);
+  });
+
+  after(async function () {
+    await emulator?.close();
+    if (!process.env.PULUMI_MARKETPLACE_CANCEL_E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("npm pack builds the package from sources (prepack) with every file it needs, and nothing else", async function () {
+    const clone = path.join(tmp, "clone");
+    await copyWorkingTree(clone);
+    const packed = await pack(clone, tmp);
+    tarball = packed.tarball;
+    for (const needed of [
+      "package.json",
+      "README.md",
+      "dist/provider/index.js",
+      "dist/provider/index.d.ts",
+      "dist/provider/lifecycle.js",
+      "dist/emulator/index.js",
+      "dist/emulator/index.d.ts",
+      "dist/emulator/cli.js",
+    ]) {
+      assert.ok(packed.files.includes(needed), `${needed} is not in the tarball: ${packed.files.join(", ")}`);
+    }
+    assert.deepEqual(
+      packed.files.filter((f) => !/^(package\.json|README\.md|dist\/(provider|emulator)\/.*)$/.test(f)),
+      [],
+    );
+  });
+
+  it("installs with a plain npm install next to @pulumi/pulumi of this run (no ERESOLVE, no flags)", async function () {
+    consumer.writePackageJson(tarball);
+    mustSucceed(await npm(["install"], consumer.dir), "npm install");
+    assert.equal(consumer.installedVersion("@pulumi/pulumi"), SDK_VERSION);
+    assert.ok(
+      !fs.lstatSync(path.join(consumer.dir, "node_modules", "pulumi-marketplace-cancel")).isSymbolicLink(),
+      "the package is installed from the tarball, not linked",
+    );
+  });
+
+  it("type-checks a program that imports it by name, with each tsconfig users have", async function () {
+    await consumer.compileProgram();
+    assert.ok(fs.existsSync(path.join(consumer.dir, "bin", "index.js")));
+  });
+
+  it("starts the packaged cpp-emulator bin", async function () {
+    emulator = await consumer.startEmulator(["--time-scale", "10"]);
+    assert.equal((await emulator.health()).status, "ok");
+  });
+
+  it("preview shows one cancellation to create and sends nothing to the service", async function () {
+    const r = await consumer.drive("preview", stack, config());
+    assert.ok(r.ok, r.error);
+    assert.deepEqual(r.changeSummary, { create: 2 }, r.stdout); // the stack and the cancellation
+    assert.match(
+      r.stdout,
+      /\+ pulumi-nodejs:dynamic\/marketplace:OfferOperationCancellation: \(create\)\n\s+\[urn=\S+::stop-publish\]/,
+    );
+    assert.deepEqual(await emulator?.requests(), []);
+  });
+
+  it("up sends one cancel and records the outcome the emulator's scenario decides", async function () {
+    const r = await consumer.drive("up", stack, config());
+    assert.ok(r.ok, r.error);
+    assert.equal(r.resourceChanges?.create, 2, r.stdout);
+    assert.equal(await emulator?.cancelPosts(), 1);
+    // The default seed: a publish runs on contoso-offer; its cancellation is accepted (202) and
+    // completes after 5 emulated seconds.
+    assert.equal(r.outputs?.status.value, "succeeded", r.stdout);
+    assert.match(String(r.outputs?.canceledOperationId.value), /^[0-9a-f-]{36}$/);
+    assert.match(r.stdout, /Cancellation succeeded after/);
+  });
+
+  it("refresh reads the operation again and sends no cancel", async function () {
+    const r = await consumer.drive("refresh", stack, config());
+    assert.ok(r.ok, r.error);
+    assert.equal(r.resourceChanges?.update, undefined, r.stdout);
+    assert.equal(await emulator?.cancelPosts(), 1);
+  });
+
+  it("destroy removes the record and sends nothing (a cancellation cannot be undone)", async function () {
+    const r = await consumer.drive("destroy", stack, config());
+    assert.ok(r.ok, r.error);
+    assert.equal(r.resourceChanges?.delete, 2, r.stdout);
+    assert.equal(r.resourceCount, 0);
+    assert.equal(await emulator?.cancelPosts(), 1);
+    assert.match(r.stdout, /removed from state only/);
+  });
+});
