@@ -5,7 +5,7 @@ import { ensurePulumi } from "../engine/ensurePulumi";
 import { EngineStack, providerHosts } from "../engine/stack";
 
 /**
- * OfferOperationCancellation through the real Pulumi engine (v3.259 CLI, Automation API, the
+ * OfferOperationCancellation through the real Pulumi engine (the pinned CLI, Automation API, the
  * dynamic-provider plugin from @pulumi/pulumi) against the emulator on 127.0.0.1. What is
  * asserted is what users see: preview text, progress lines, outputs, state, and the requests the
  * service received.

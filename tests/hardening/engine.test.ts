@@ -16,7 +16,7 @@ import {
 } from "./helpers";
 
 /**
- * Faults and secrets through the real Pulumi engine (the v3.259 CLI, the dynamic-provider plugin,
+ * Faults and secrets through the real Pulumi engine (the pinned CLI, the dynamic-provider plugin,
  * the Automation API): an `up` killed mid-wait under faults and resumed after the service
  * restarted and the token expired; failing runs (a timeout, a service that repeats the token in
  * its errors) searched for the token in the engine output, the exported state and every file of
