@@ -6,11 +6,15 @@
  * leak through one; service text is additionally passed through {@link redactSecrets}.
  */
 
-/** Base class of every error this package throws on purpose. */
+/**
+ * Base class of every error this package throws on purpose. Each class names itself with a
+ * literal (`override readonly name = "..."`), not with its constructor's name, which a minifier
+ * or bundler would rename.
+ */
 export class CppError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
+  override readonly name: string = "CppError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
   }
 }
 
@@ -30,6 +34,7 @@ export interface HttpErrorDetails {
 
 /** The service answered with a status we do not treat as success. */
 export class HTTPError extends CppError {
+  override readonly name = "HTTPError";
   readonly method: string;
   readonly path: string;
   readonly status: number;
@@ -50,6 +55,7 @@ export class HTTPError extends CppError {
 
 /** One HTTP request took longer than the per-request timeout. */
 export class TimeoutError extends CppError {
+  override readonly name = "TimeoutError";
   constructor(
     readonly method: string,
     readonly path: string,
@@ -61,6 +67,7 @@ export class TimeoutError extends CppError {
 
 /** The connection failed (refused, reset, dropped) before a complete response arrived. */
 export class NetworkError extends CppError {
+  override readonly name = "NetworkError";
   constructor(
     readonly method: string,
     readonly path: string,
@@ -76,6 +83,7 @@ export class NetworkError extends CppError {
 
 /** A response was received but its body cannot be used (not JSON, wrong shape, too large). */
 export class ResponseError extends CppError {
+  override readonly name = "ResponseError";
   constructor(
     readonly method: string,
     readonly path: string,
@@ -88,12 +96,14 @@ export class ResponseError extends CppError {
 
 /** The service pointed us at a URL we refuse to send credentials to. */
 export class UnsafeLocationError extends CppError {
+  override readonly name = "UnsafeLocationError";
   /** Set when the request whose answer carried the location was accepted (e.g. a cancel's 202). */
   acceptedStatus?: number;
 }
 
 /** Waiting for an operation ran past `timeoutSeconds`. */
 export class OperationTimeoutError extends CppError {
+  override readonly name = "OperationTimeoutError";
   constructor(
     message: string,
     readonly lastStatus: string | undefined,
@@ -104,19 +114,24 @@ export class OperationTimeoutError extends CppError {
 
 /** The caller's AbortSignal fired. */
 export class AbortError extends CppError {
+  override readonly name = "AbortError";
   constructor(what: string) {
     super(`${what} was aborted.`);
   }
 }
 
 /** Getting a token failed; says which credential source was tried and how to fix it. */
-export class CredentialError extends CppError {}
+export class CredentialError extends CppError {
+  override readonly name = "CredentialError";
+}
 
 /**
  * The operation behind the cancellation ended in a state the user asked us not to accept
  * (failed, guard mismatch, nothing to cancel with `ifNothingToCancel: "fail"`).
  */
-export class CancellationError extends CppError {}
+export class CancellationError extends CppError {
+  override readonly name = "CancellationError";
+}
 
 const MAX_SERVICE_TEXT = 500;
 

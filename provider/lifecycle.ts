@@ -36,6 +36,7 @@ import { normalizeStatus } from "./status";
  * the engine records `properties` under `id` and calls `update` on the next `pulumi up`.
  */
 export class ResourceInitFailedError extends CppError {
+  override readonly name = "ResourceInitFailedError";
   readonly properties: CancellationOutputs & { __provider?: unknown };
 
   constructor(
