@@ -132,7 +132,7 @@ export interface FleetOptions {
   log: (line: string) => void;
 }
 
-/** Reads the engine's `--parallel` default from its own help text (it is 4 × GOMAXPROCS in v3.259). */
+/** Reads the engine's `--parallel` default from its own help text (it is 4 × GOMAXPROCS in v3.259 and v3.276). */
 export async function engineParallelDefault(engine: EnsuredPulumi): Promise<EngineFacts> {
   const text = await new Promise<string>((resolve) => {
     const child = spawn(engine.binary, ["up", "--help"], {

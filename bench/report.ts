@@ -438,7 +438,7 @@ function fleet(L: string[], r: BenchResults): void {
     const big = fleetGroups(r.fleet).filter((g) => g.parallel === undefined && !g.env && g.n > def);
     parts.push(
       `**Engine parallelism.** The engine runs at most \`--parallel\` resource operations at once; its default here is ${def} ` +
-        "(4 × GOMAXPROCS in `pkg/cmd/pulumi/operations/up.go` of v3.259, i.e. 4 × the CPUs; `PULUMI_PARALLEL` overrides it), and " +
+        "(4 × GOMAXPROCS in `pkg/cmd/pulumi/operations/up.go` of v3.259 and v3.276, i.e. 4 × the CPUs; `PULUMI_PARALLEL` overrides it), and " +
         "the Automation API passes `UpOptions.parallel` as `--parallel`. The emulator's log confirms it: at the default, never more " +
         `than ${fmt(max(r.fleet.filter((f) => f.parallel === undefined).map((f) => f.peakConcurrent)))} cancellations were in flight, ` +
         "so N resources take ⌈N/" +
