@@ -3,14 +3,14 @@
  * `http.ts`; where a token comes from lives in `credentials.ts`; this module knows the routes,
  * the bodies, and the quirks.
  */
+import { DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./cppService";
 import { CppError, HTTPError, ResponseError, UnsafeLocationError } from "./errors";
 import { HttpClient, HttpClientOptions, HttpResponse } from "./http";
 import { offerUrl, operationLocationHeader, resolveOperationLocation } from "./location";
 import { parseRetryAfter } from "./retry";
 import { OperationSnapshot, Submission, parseOperation, parseSubmissions } from "./status";
 
-export const DEFAULT_ENDPOINT = "https://cloudpartner.azure.com";
-export const DEFAULT_API_VERSION = "2017-10-31";
+export { DEFAULT_API_VERSION, DEFAULT_ENDPOINT };
 
 /** Anything that can hand out a bearer token for the CPP API. */
 export interface AccessTokenSource {

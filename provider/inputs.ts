@@ -3,7 +3,7 @@
  * `pulumi preview`, makes no network call, and names the property and the fix in every failure,
  * so bad input never turns into a half-done `pulumi up`.
  */
-import { DEFAULT_API_VERSION } from "./client";
+import { DEFAULT_API_VERSION } from "./cppService";
 
 /** The inputs as stored after `check`: defaults applied, shapes normalized. */
 export interface CancellationInputs {

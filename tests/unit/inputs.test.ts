@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { strict as assert } from "node:assert";
 import { UNKNOWN, checkInputs } from "../../provider/inputs";
 
@@ -175,5 +176,17 @@ describe("input validation (check)", () => {
       "publisherId",
       "timeoutSeconds",
     ]);
+  });
+});
+
+describe("what check loads", () => {
+  it("validates without loading the HTTP stack (preview stays light)", () => {
+    // A fresh process: this one has loaded everything already.
+    const script =
+      "require(process.argv[1]); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node-fetch|[\\\\/]http\\.js$|[\\\\/]client\\.js$/.test(k))))";
+    const out = execFileSync(process.execPath, ["-e", script, require.resolve("../../provider/inputs")], {
+      encoding: "utf8",
+    });
+    assert.deepEqual(JSON.parse(out), []);
   });
 });
