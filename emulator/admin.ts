@@ -2,13 +2,14 @@
 // and for tests that run the emulator in another process. No authentication: the emulator refuses
 // non-loopback hosts unless told otherwise (see cli.ts).
 
-import type { Emulator } from "./emulator";
+import type { Emulator } from "./api";
+import { badRequest, methodNotAllowed, noResource, operationNotFound } from "./errors";
 import { FaultRuleError, type FaultRule } from "./faults";
-import { HttpError, isPlainObject, parseJsonBody, sendEmpty, sendJson, type RequestContext } from "./http";
+import { isPlainObject, parseJsonBody, sendEmpty, sendJson, type RequestContext } from "./http";
 import { parseOfferConfig, SeedError } from "./seed";
-import { StateError } from "./state";
 
-interface AdminHost extends Emulator {
+/** The operations the admin API exposes: the Emulator interface and two read-outs only it needs. */
+export interface AdminHost extends Emulator {
   /** Faults currently installed, for GET /_emulator/faults. */
   listFaults(): unknown[];
   /** Emulated now (ISO) and the clock speed. */
@@ -75,17 +76,13 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
     pattern: ["offers", ":p", ":o", "operations"],
     handle: (host, ctx, [p, o]) => {
       const body = jsonBody(ctx) ?? {};
-      if (!isPlainObject(body)) throw new HttpError(400, "BadRequest", "The body must be a JSON object.");
+      if (!isPlainObject(body)) throw badRequest("The body must be a JSON object.");
       const { kind, durationSeconds } = body;
       if (kind !== "publish" && kind !== "golive") {
-        throw new HttpError(
-          400,
-          "BadRequest",
-          `kind must be "publish" or "golive", got ${JSON.stringify(kind)}.`,
-        );
+        throw badRequest(`kind must be "publish" or "golive", got ${JSON.stringify(kind)}.`);
       }
       if (durationSeconds !== undefined && durationSeconds !== null && typeof durationSeconds !== "number") {
-        throw new HttpError(400, "BadRequest", "durationSeconds must be a number.");
+        throw badRequest("durationSeconds must be a number.");
       }
       sendJson(ctx.res, 201, host.startOperation(p, o, kind, durationSeconds ?? undefined));
     },
@@ -95,8 +92,7 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
     pattern: ["operations", ":id"],
     handle: (host, ctx, [id]) => {
       const view = host.getOperation(id);
-      if (view === undefined)
-        throw new HttpError(404, "OperationNotFound", `Operation '${id}' does not exist.`);
+      if (view === undefined) throw operationNotFound(id);
       sendJson(ctx.res, 200, view);
     },
   },
@@ -116,7 +112,7 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
       const body = jsonBody(ctx);
       const seconds = isPlainObject(body) ? body.advanceSeconds : undefined;
       if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
-        throw new HttpError(400, "BadRequest", 'Send {"advanceSeconds": <non-negative number>}.');
+        throw badRequest('Send {"advanceSeconds": <non-negative number>}.');
       }
       host.advanceClock(seconds);
       sendJson(ctx.res, 200, host.clockInfo());
@@ -129,7 +125,7 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
       const body = jsonBody(ctx) ?? {};
       const downtimeMs = isPlainObject(body) ? (body.downtimeMs ?? 1000) : undefined;
       if (typeof downtimeMs !== "number" || !(downtimeMs >= 0 && downtimeMs <= 600_000)) {
-        throw new HttpError(400, "BadRequest", 'Send {"downtimeMs": <0 to 600000>} (default 1000).');
+        throw badRequest('Send {"downtimeMs": <0 to 600000>} (default 1000).');
       }
       // Answer first: the restart cuts every open connection, this one included.
       ctx.res.once("finish", () => void host.restart({ downtimeMs }).catch(() => undefined));
@@ -149,16 +145,16 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
     pattern: ["tokens"],
     handle: (host, ctx) => {
       const body = jsonBody(ctx) ?? {};
-      if (!isPlainObject(body)) throw new HttpError(400, "BadRequest", "The body must be a JSON object.");
+      if (!isPlainObject(body)) throw badRequest("The body must be a JSON object.");
       const { publishers, lifetimeSeconds } = body;
       if (
         publishers !== undefined &&
         (!Array.isArray(publishers) || publishers.some((p) => typeof p !== "string"))
       ) {
-        throw new HttpError(400, "BadRequest", 'publishers must be an array of publisher ids, e.g. ["*"].');
+        throw badRequest('publishers must be an array of publisher ids, e.g. ["*"].');
       }
       if (lifetimeSeconds !== undefined && (typeof lifetimeSeconds !== "number" || !(lifetimeSeconds > 0))) {
-        throw new HttpError(400, "BadRequest", "lifetimeSeconds must be a positive number.");
+        throw badRequest("lifetimeSeconds must be a positive number.");
       }
       const token = host.issueToken({
         publishers: publishers as string[] | undefined,
@@ -188,24 +184,19 @@ export function handleAdmin(host: AdminHost, ctx: RequestContext): void {
   const candidates = ROUTES.map((r) => ({ r, params: match(r.pattern, segments) })).filter(
     (c) => c.params !== undefined,
   );
-  if (candidates.length === 0)
-    throw new HttpError(404, "NotFound", `No admin resource at ${ctx.rawPath.split("?")[0]}.`);
+  if (candidates.length === 0) throw noResource("admin resource", ctx.rawPath);
   const hit = candidates.find((c) => c.r.method === ctx.method);
   if (hit === undefined) {
     const allow = candidates.map((c) => c.r.method).join(", ");
-    throw new HttpError(405, "MethodNotAllowed", `${ctx.method} is not supported here; use ${allow}.`, {
-      Allow: allow,
-    });
+    throw methodNotAllowed(ctx.method, allow, "here");
   }
   try {
     hit.r.handle(host, ctx, hit.params as string[]);
   } catch (e) {
-    if (e instanceof StateError) throw new HttpError(e.status, e.code, e.message);
+    // Invalid rules, seeds and ranges thrown by the operations are the caller's mistake: 400.
     if (e instanceof FaultRuleError || e instanceof SeedError || e instanceof RangeError) {
-      throw new HttpError(400, "BadRequest", e.message);
+      throw badRequest(e.message);
     }
     throw e;
   }
 }
-
-export type { AdminHost };

@@ -4,7 +4,8 @@
 
 import { isIP } from "node:net";
 
-import { startEmulator, type Emulator } from "./emulator";
+import type { Emulator } from "./api";
+import { startEmulator } from "./emulator";
 import { defaultSeed, loadSeedFile, SeedError, type Seed } from "./seed";
 
 export const USAGE = `Usage: cpp-emulator [options]

@@ -9,7 +9,8 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 
-import { defaultErrorCode, errorBody, send, sendJson } from "./http";
+import { defaultErrorCode, injectedError } from "./errors";
+import { send, sendError, sendJson } from "./http";
 
 export type Fault =
   | { type: "latency"; ms: number }
@@ -267,13 +268,7 @@ export async function applyFault(
       if (fault.body !== undefined) {
         send(res, fault.status, fault.body, "application/json; charset=utf-8", headers);
       } else if (fault.status >= 400) {
-        const message =
-          fault.status === 429
-            ? "Too many requests. Please retry later."
-            : fault.status >= 500
-              ? "An internal server error occurred, please try again later."
-              : "Injected fault.";
-        sendJson(res, fault.status, errorBody(defaultErrorCode(fault.status), message), headers);
+        sendError(res, injectedError(fault.status, headers));
       } else {
         sendJson(res, fault.status, {}, headers);
       }

@@ -1,8 +1,9 @@
 // Small HTTP helpers shared by the route modules: the per-request context, body reading, and the
-// response writers (JSON, CPP error shape). Node's http module only; no framework.
+// response writers (JSON, empty, a service error). Node's http module only; no framework.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 
+import { badRequest, errorBody, type ServiceError } from "./errors";
 import type { RecordedRequest } from "./recorder";
 
 export interface RequestContext {
@@ -19,18 +20,6 @@ export interface RequestContext {
   readonly record: RecordedRequest;
 }
 
-/** Thrown by handlers to answer with the CPP error shape `{"error":{"code","message"}}`. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
 export function splitTarget(rawPath: string): { segments: string[]; query: URLSearchParams } {
   const q = rawPath.indexOf("?");
   const pathname = q === -1 ? rawPath : rawPath.slice(0, q);
@@ -43,7 +32,7 @@ export function splitTarget(rawPath: string): { segments: string[]; query: URLSe
     // `%24` and `$` must both work for the legacy operation ids, hence decoding per segment.
     segments = parts.map((p) => decodeURIComponent(p));
   } catch {
-    throw new HttpError(400, "BadRequest", "The request path contains malformed percent-encoding.");
+    throw badRequest("The request path contains malformed percent-encoding.");
   }
   return { segments, query };
 }
@@ -98,39 +87,9 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
   send(res, status, "", undefined, headers);
 }
 
-export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
-  return { error: { code, message } };
-}
-
-export function sendError(
-  res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
-  sendJson(res, status, errorBody(code, message), headers);
-}
-
-/** A reason phrase-like error code for a bare status (used by injected faults). */
-export function defaultErrorCode(status: number): string {
-  const codes: Record<number, string> = {
-    400: "BadRequest",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "NotFound",
-    408: "RequestTimeout",
-    409: "Conflict",
-    422: "UnprocessableEntity",
-    429: "TooManyRequests",
-    500: "InternalServerError",
-    501: "NotImplemented",
-    502: "BadGateway",
-    503: "ServiceUnavailable",
-    504: "GatewayTimeout",
-    505: "HTTPVersionNotSupported",
-  };
-  return codes[status] ?? (status >= 500 ? "InternalServerError" : "Error");
+/** Answers with the CPP error shape (cpp-api.md §5). */
+export function sendError(res: ServerResponse, e: ServiceError): void {
+  sendJson(res, e.status, errorBody(e.code, e.message), e.headers);
 }
 
 /** Parses a JSON request body; empty means "no body". Anything else malformed is a 400. */
@@ -139,7 +98,7 @@ export function parseJsonBody(body: string): unknown {
   try {
     return JSON.parse(body) as unknown;
   } catch (e) {
-    throw new HttpError(400, "BadRequest", `The request body is not valid JSON: ${(e as Error).message}`);
+    throw badRequest(`The request body is not valid JSON: ${(e as Error).message}`);
   }
 }
 

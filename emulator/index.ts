@@ -1,7 +1,8 @@
 // Public entry point of the CPP emulator library. Other packages (provider tests, the demo)
 // import only from here; the modules behind it are free to change.
 
-export { startEmulator, type Emulator, type EmulatorOptions } from "./emulator";
+export type { Emulator, EmulatorOptions } from "./api";
+export { startEmulator } from "./emulator";
 export {
   defaultSeed,
   loadSeedFile,

@@ -7,7 +7,19 @@
 
 import { canAccess, type Principal } from "./auth";
 import type { Core } from "./core";
-import { HttpError, isPlainObject, parseJsonBody, sendEmpty, sendJson, type RequestContext } from "./http";
+import {
+  badRequest,
+  forbidden,
+  invalidApiVersion,
+  invalidNotificationEmails,
+  methodNotAllowed,
+  noResource,
+  offerNotFound,
+  operationNotFound,
+  publisherNotFound,
+  unauthorized,
+} from "./errors";
+import { isPlainObject, parseJsonBody, sendEmpty, sendJson, type RequestContext } from "./http";
 import {
   API_VERSION,
   locationHeaders,
@@ -17,7 +29,7 @@ import {
   renderOfferStatus,
   renderSubmission,
 } from "./render";
-import { StateError, type Offer } from "./state";
+import type { Offer } from "./state";
 import type { OperationRecord } from "./operation";
 
 type Handler = (core: Core, ctx: RequestContext, offer: Offer) => void;
@@ -35,44 +47,19 @@ export function handleCpp(core: Core, ctx: RequestContext): void {
   const principal = authenticate(core, ctx);
   const apiVersion = ctx.query.get("api-version");
   if (apiVersion !== API_VERSION) {
-    throw new HttpError(400, "InvalidAPIVersion", `Invalid api version. Allowed values are [${API_VERSION}]`);
+    throw invalidApiVersion(API_VERSION);
   }
   const route = matchRoute(ctx.segments.slice(1));
-  if (route === undefined) {
-    throw new HttpError(404, "NotFound", `No CPP resource at ${ctx.rawPath.split("?")[0]}.`);
-  }
-  if (route.method !== ctx.method) {
-    throw new HttpError(
-      405,
-      "MethodNotAllowed",
-      `${ctx.method} is not supported on this resource; use ${route.method}.`,
-      {
-        Allow: route.method,
-      },
-    );
-  }
-  if (!canAccess(principal, route.publisherId)) {
-    throw new HttpError(
-      403,
-      "Forbidden",
-      `The client '${principal.name}' does not have access to publisher '${route.publisherId}'.`,
-    );
-  }
-  if (!core.state.hasPublisher(route.publisherId)) {
-    throw new HttpError(404, "PublisherNotFound", `Publisher '${route.publisherId}' does not exist.`);
-  }
+  if (route === undefined) throw noResource("CPP resource", ctx.rawPath);
+  if (route.method !== ctx.method) throw methodNotAllowed(ctx.method, route.method, "on this resource");
+  if (!canAccess(principal, route.publisherId)) throw forbidden(principal.name, route.publisherId);
+  if (!core.state.hasPublisher(route.publisherId)) throw publisherNotFound(route.publisherId);
   if (route.offerId === undefined) {
     route.handle(core, ctx, route.publisherId);
     return;
   }
   const offer = core.state.offer(route.publisherId, route.offerId);
-  if (offer === undefined) {
-    throw new HttpError(
-      404,
-      "OfferNotFound",
-      `Offer '${route.offerId}' of publisher '${route.publisherId}' does not exist.`,
-    );
-  }
+  if (offer === undefined) throw offerNotFound(route.publisherId, route.offerId);
   route.handle(core, ctx, offer);
 }
 
@@ -86,9 +73,10 @@ function authenticate(core: Core, ctx: RequestContext): Principal {
     expired: "Authentication failed. The access token has expired.",
   };
   const error = result.reason === "missing" ? "" : `, error="invalid_token"`;
-  throw new HttpError(401, "Unauthorized", messages[result.reason], {
-    "WWW-Authenticate": `Bearer authorization_uri="${core.url}/common/oauth2/authorize"${error}`,
-  });
+  throw unauthorized(
+    messages[result.reason],
+    `Bearer authorization_uri="${core.url}/common/oauth2/authorize"${error}`,
+  );
 }
 
 function matchRoute(s: string[]): Route | undefined {
@@ -161,11 +149,7 @@ function sendOperation(
   id: string,
 ): void {
   if (op === undefined || op.publisherId !== offer.publisherId || op.offerId !== offer.offerId) {
-    throw new HttpError(
-      404,
-      "OperationNotFound",
-      `Operation '${id}' does not exist on offer '${offer.offerId}'.`,
-    );
+    throw operationNotFound(id, offer.offerId);
   }
   sendJson(ctx.res, 200, operationBody(core.state, offer, op, iso(core)));
 }
@@ -197,16 +181,14 @@ function listSubmissions(core: Core, ctx: RequestContext, offer: Offer): void {
 export function parseNotificationEmails(body: string): string[] {
   const json = parseJsonBody(body);
   if (json === undefined) return [];
-  if (!isPlainObject(json)) throw new HttpError(400, "BadRequest", "The request body must be a JSON object.");
+  if (!isPlainObject(json)) throw badRequest("The request body must be a JSON object.");
   const metadata = json.metadata;
   if (metadata === undefined || metadata === null) return [];
-  if (!isPlainObject(metadata)) throw new HttpError(400, "BadRequest", "'metadata' must be a JSON object.");
+  if (!isPlainObject(metadata)) throw badRequest("'metadata' must be a JSON object.");
   const emails = metadata["notification-emails"];
   if (emails === undefined || emails === null) return [];
   if (typeof emails !== "string") {
-    throw new HttpError(
-      400,
-      "InvalidNotificationEmails",
+    throw invalidNotificationEmails(
       "'notification-emails' must be a comma-separated string of email addresses.",
     );
   }
@@ -214,9 +196,7 @@ export function parseNotificationEmails(body: string): string[] {
   const list = emails.split(",").map((e) => e.trim());
   const invalid = list.filter((e) => !EMAIL.test(e));
   if (invalid.length > 0) {
-    throw new HttpError(
-      400,
-      "InvalidNotificationEmails",
+    throw invalidNotificationEmails(
       `'notification-emails' must be a comma-separated list of email addresses; invalid: ${invalid
         .map((e) => JSON.stringify(e))
         .join(", ")}.`,
@@ -225,19 +205,9 @@ export function parseNotificationEmails(body: string): string[] {
   return list;
 }
 
-function rethrowState(e: unknown): never {
-  if (e instanceof StateError) throw new HttpError(e.status, e.code, e.message);
-  throw e;
-}
-
 function startSubmission(core: Core, ctx: RequestContext, offer: Offer, kind: "publish" | "golive"): void {
   const emails = parseNotificationEmails(ctx.body);
-  let op: OperationRecord;
-  try {
-    op = core.state.startSubmission(offer, kind, { emails, queued: true });
-  } catch (e) {
-    rethrowState(e);
-  }
+  const op = core.state.startSubmission(offer, kind, { emails, queued: true });
   sendEmpty(ctx.res, 202, locationHeaders(offer.config.locationHeader, offer, op, core.state, core.url));
 }
 

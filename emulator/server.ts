@@ -9,8 +9,9 @@ import type { Socket } from "node:net";
 
 import { handleAad, matchAad } from "./aad";
 import type { Core } from "./core";
+import { internalError, noResource, requestTooLarge, ServiceError } from "./errors";
 import { applyFault } from "./faults";
-import { BodyTooLargeError, HttpError, readBody, sendError, splitTarget, type RequestContext } from "./http";
+import { BodyTooLargeError, readBody, sendError, splitTarget, type RequestContext } from "./http";
 import { isAdminPath, type RecordedRequest } from "./recorder";
 import { handleCpp } from "./routes";
 
@@ -119,14 +120,7 @@ export class EmulatorServer {
     try {
       raw = await readBody(req, MAX_REQUEST_BODY_BYTES);
     } catch (e) {
-      if (e instanceof BodyTooLargeError) {
-        sendError(
-          res,
-          413,
-          "RequestEntityTooLarge",
-          `Request bodies are limited to ${MAX_REQUEST_BODY_BYTES} bytes.`,
-        );
-      }
+      if (e instanceof BodyTooLargeError) sendError(res, requestTooLarge(MAX_REQUEST_BODY_BYTES));
       return;
     }
     this.core.recorder.setBody(record, raw);
@@ -160,22 +154,11 @@ export class EmulatorServer {
         handleCpp(this.core, ctx);
       } else {
         const aad = matchAad(segments);
-        if (aad === undefined)
-          throw new HttpError(404, "NotFound", `No resource at ${rawPath.split("?")[0]}.`);
+        if (aad === undefined) throw noResource("resource", rawPath);
         handleAad(this.core, ctx, aad);
       }
     } catch (e) {
-      if (e instanceof HttpError) {
-        sendError(res, e.status, e.code, e.message, e.headers);
-      } else {
-        // A bug in the emulator must still produce the documented error shape, not a hung client.
-        sendError(
-          res,
-          500,
-          "InternalServerError",
-          `The emulator failed: ${(e as Error).message ?? String(e)}`,
-        );
-      }
+      sendError(res, e instanceof ServiceError ? e : internalError(e));
     }
   }
 

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 
 import type { EmulatedClock } from "./clock";
+import { badRequest, operationInProgress, operationNotFound } from "./errors";
 import {
   OFFER_DEFAULTS,
   applyOfferPatch,
@@ -23,18 +24,6 @@ import {
   type OperationRecord,
   type Slot,
 } from "./operation";
-
-/** A rule violation with the HTTP status and error code the CPP API would answer with. */
-export class StateError extends Error {
-  override readonly name = "StateError";
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface HistoryEvent {
   /** Emulated epoch ms. */
@@ -186,16 +175,11 @@ export class EmulatorState {
     const now = this.now();
     const running = this.inFlight(offer, now);
     if (running !== undefined) {
-      throw new StateError(
-        409,
-        "OperationInProgress",
-        `Operation ${running.id} (${running.kind}) is already in progress on offer ${offer.offerId}; ` +
-          `cancel it or wait for it to finish.`,
-      );
+      throw operationInProgress(running.id, running.kind, offer.offerId);
     }
     const durationSeconds = options.durationSeconds ?? offer.config.operationSeconds;
     if (!Number.isFinite(durationSeconds) || durationSeconds < 0) {
-      throw new StateError(400, "BadRequest", "durationSeconds must be a non-negative number");
+      throw badRequest("durationSeconds must be a non-negative number");
     }
     const durationMs = durationSeconds * 1000;
     const op = this.createOperation(offer, {
@@ -272,7 +256,7 @@ export class EmulatorState {
   /** Makes an operation vanish from the API (GET → 404). Its past effects on others remain. */
   deleteOperation(id: string): void {
     const op = this.operation(id);
-    if (op === undefined) throw new StateError(404, "OperationNotFound", `Operation ${id} does not exist.`);
+    if (op === undefined) throw operationNotFound(id);
     op.deleted = true;
     const offer = this.offer(op.publisherId, op.offerId);
     if (offer !== undefined)

@@ -1,0 +1,66 @@
+// The programmatic interface of an emulator: the options startEmulator() takes and the Emulator
+// object tests drive. Kept apart from the implementation (emulator.ts) so the admin API, which
+// exposes the same operations over HTTP, depends on the interface and not on the implementation.
+
+import type { FaultRule } from "./faults";
+import type { RecordedRequest, RequestFilter } from "./recorder";
+import type { OfferConfigPatch, Seed } from "./seed";
+import type { OfferView, OperationView } from "./views";
+
+export interface EmulatorOptions {
+  /** Default "127.0.0.1". */
+  host?: string;
+  /** Default 0 (an ephemeral port). */
+  port?: number;
+  /** Default: defaultSeed(). Validated like a seed file. */
+  seed?: Seed;
+  /** Emulated clock speed: 1 = real time, 60 = one real second is one emulated minute. Default 1. */
+  timeScale?: number;
+  /** No request log (default true for the library; the CLI passes false unless --quiet). */
+  quiet?: boolean;
+  /** Where request log lines go when not quiet. Default console.log. */
+  log?: (line: string) => void;
+}
+
+export interface Emulator {
+  /** "http://127.0.0.1:PORT": base URL of the CPP routes AND the Azure AD authority host. */
+  readonly url: string;
+  /** Every request in arrival order, token and admin requests included (a live array). */
+  readonly requests: RecordedRequest[];
+  clearRequests(): void;
+  /** Excludes /_emulator admin requests. */
+  countRequests(filter?: RequestFilter): number;
+  /** Returns the fault's id. Throws on an invalid rule. */
+  addFault(rule: FaultRule): string;
+  clearFaults(): void;
+  /**
+   * Creates the publisher/offer when missing. Takes a Partial<OfferConfig>; a property set to null
+   * resets that setting to its default.
+   */
+  configureOffer(publisherId: string, offerId: string, patch: OfferConfigPatch): void;
+  /** Same as POST publish/golive, without auth. Throws (409 OperationInProgress) if one is running. */
+  startOperation(
+    publisherId: string,
+    offerId: string,
+    kind: "publish" | "golive",
+    durationSeconds?: number,
+  ): OperationView;
+  /** Throws for an unknown offer. */
+  getOffer(publisherId: string, offerId: string): OfferView;
+  getOperation(operationId: string): OperationView | undefined;
+  /** The operation vanishes: subsequent GETs answer 404. Throws for an unknown id. */
+  deleteOperation(operationId: string): void;
+  advanceClock(seconds: number): void;
+  /** Every token accepted so far (static ones included) is rejected from now on (401). */
+  expireTokens(): void;
+  /** A valid bearer token, default publishers ["*"] and the seed's lifetime. */
+  issueToken(opts?: { publishers?: string[]; lifetimeSeconds?: number }): string;
+  /**
+   * A service restart that keeps all state (offers, operations, tokens, faults, the request log):
+   * stops listening — connections are refused, open ones cut, requests in flight dropped
+   * unprocessed — for `downtimeMs` (default 1000), then listens again on the same port.
+   */
+  restart(opts?: { downtimeMs?: number }): Promise<void>;
+  /** Stops listening and destroys open, idle and hung connections. */
+  close(): Promise<void>;
+}
