@@ -2,8 +2,7 @@
 // cpp-emulator: runs the CPP API emulator as a standalone process (for curl sessions, the demo, or
 // a user's own CI, the way Azurite stands in for Azure Storage).
 
-import { isIP } from "node:net";
-
+import { isLoopback } from "../provider/loopback";
 import type { Emulator } from "./api";
 import { startEmulator } from "./emulator";
 import { defaultSeed, loadSeedFile, SeedError, type Seed } from "./seed";
@@ -110,14 +109,6 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     );
   }
   return opts;
-}
-
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  if (h === "localhost" || h === "::1") return true;
-  if (isIP(h) === 4) return h.startsWith("127.");
-  if (h.startsWith("::ffff:")) return isIP(h.slice(7)) === 4 && h.slice(7).startsWith("127.");
-  return false;
 }
 
 async function main(): Promise<number> {

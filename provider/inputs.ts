@@ -4,6 +4,9 @@
  * so bad input never turns into a half-done `pulumi up`.
  */
 import { DEFAULT_API_VERSION } from "./cppService";
+import { isLoopback } from "./loopback";
+
+export { isLoopback };
 
 /** The inputs as stored after `check`: defaults applied, shapes normalized. */
 export interface CancellationInputs {
@@ -321,11 +324,6 @@ export function checkEndpoint(value: unknown, property: string, fail: Fail): str
     return undefined;
   }
   return url.origin;
-}
-
-export function isLoopback(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 function safeSnippet(s: string): string {

@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
 import * as http from "node:http";
-import * as net from "node:net";
 import fc from "fast-check";
 import { startEmulator } from "../../emulator";
 import { CppClient } from "../../provider/client";
@@ -8,6 +7,8 @@ import { CredentialError, HTTPError, UnsafeLocationError } from "../../provider/
 import { checkInputs } from "../../provider/inputs";
 import * as lifecycle from "../../provider/lifecycle";
 import { offerUrl, resolveOperationLocation } from "../../provider/location";
+// What counts as loopback is specified on its own, case by case, in tests/unit/loopback.test.ts.
+import { isLoopback } from "../../provider/loopback";
 import { figures } from "./figures";
 import {
   CLIENT,
@@ -292,11 +293,6 @@ function hostileLocation(ownHost: string, foreignHost: string) {
 
 // --- oracles --------------------------------------------------------------------------------------
 
-function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || (net.isIPv4(h) && h.startsWith("127."));
-}
-
 /** C0 controls and DEL (newline and tab included). */
 function isControl(c: string): boolean {
   const code = c.charCodeAt(0);
@@ -517,7 +513,7 @@ describe("hardening: hostile input", function () {
             const url = new URL(origin);
             assert.equal(url.origin, origin, "an origin, nothing more");
             assert.ok(
-              url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname)),
+              url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname)),
               `${JSON.stringify(endpoint)} accepted as ${origin}`,
             );
             const given = new URL((endpoint as string).trim());
