@@ -36,8 +36,6 @@ function log(line: string): void {
 
 /** Which code was measured: HEAD plus any uncommitted changes under the measured directories. */
 function codeUnderTest(): string {
-  // Set by .ci/leg, which runs the bench in a copy without .git.
-  if (process.env.PMC_CODE_UNDER_TEST) return process.env.PMC_CODE_UNDER_TEST;
   try {
     const git = (...args: string[]) =>
       execFileSync("git", ["-C", REPO_ROOT, ...args], { encoding: "utf8" }).trim();
