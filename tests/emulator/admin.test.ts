@@ -9,22 +9,22 @@ import { call, cpp, get, offerPath, post, useEmulator, type Reply } from "./help
 const CONTOSO = offerPath("contoso", "contoso-offer");
 
 describe("emulator: admin API over HTTP", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
   const admin = (method: string, path: string, body?: Record<string, unknown> | string): Promise<Reply> =>
-    call(emu(), method, `/_emulator${path}`, { token: null, body });
+    call(ctx.emu, method, `/_emulator${path}`, { token: null, body });
 
   it("GET /health", async () => {
     const reply = await admin("GET", "/health");
     assert.equal(reply.status, 200);
     const body = reply.json<{ status: string; url: string; now: string; timeScale: number }>();
     assert.equal(body.status, "ok");
-    assert.equal(body.url, emu().url);
+    assert.equal(body.url, ctx.emu.url);
     assert.equal(body.timeScale, 1);
     assert.ok(Math.abs(Date.parse(body.now) - Date.now()) < 5000);
   });
 
   it("GET and DELETE /requests", async () => {
-    await get(emu(), cpp(CONTOSO));
+    await get(ctx.emu, cpp(CONTOSO));
     const reply = await admin("GET", "/requests");
     const log = reply.json<RecordedRequest[]>();
     assert.deepEqual(
@@ -33,7 +33,7 @@ describe("emulator: admin API over HTTP", () => {
     );
     assert.equal(log[0].headers.authorization, "Bearer <redacted>");
     assert.equal((await admin("DELETE", "/requests")).status, 204);
-    assert.equal(emu().requests.length, 0);
+    assert.equal(ctx.emu.requests.length, 0);
   });
 
   it("POST, GET and DELETE /faults", async () => {
@@ -50,11 +50,11 @@ describe("emulator: admin API over HTTP", () => {
       listed.map((f) => [f.id, f.remaining]),
       [[id, 1]],
     );
-    assert.equal((await post(emu(), cpp(`${CONTOSO}/cancel`))).status, 429);
+    assert.equal((await post(ctx.emu, cpp(`${CONTOSO}/cancel`))).status, 429);
 
     await admin("POST", "/faults", { always: true, fault: { type: "status", status: 500 } });
     assert.equal((await admin("DELETE", "/faults")).status, 204);
-    assert.equal((await get(emu(), cpp(CONTOSO))).status, 200);
+    assert.equal((await get(ctx.emu, cpp(CONTOSO))).status, 200);
   });
 
   it("rejects an invalid fault with 400", async () => {
@@ -73,11 +73,14 @@ describe("emulator: admin API over HTTP", () => {
     const view = reply.json<OfferView>();
     assert.equal(view.config.cancelMode, "sync");
     assert.equal(view.config.vocabulary, "completed");
-    assert.equal((await post(emu(), cpp(`${CONTOSO}/cancel`))).status, 200);
+    assert.equal((await post(ctx.emu, cpp(`${CONTOSO}/cancel`))).status, 200);
 
     const created = await admin("PATCH", "/offers/newpub/new-offer", { pcMigrationStatus: "none" });
     assert.equal(created.status, 200);
-    assert.equal((await get(emu(), cpp(offerPath("newpub", "new-offer")))).json().pcMigrationStatus, "none");
+    assert.equal(
+      (await get(ctx.emu, cpp(offerPath("newpub", "new-offer")))).json().pcMigrationStatus,
+      "none",
+    );
 
     const bad = await admin("PATCH", "/offers/contoso/contoso-offer", { cancelMode: "later" });
     assert.equal(bad.status, 400);
@@ -97,7 +100,7 @@ describe("emulator: admin API over HTTP", () => {
     assert.equal(op.status, "notStarted");
     assert.equal(Date.parse(op.plannedEndAt) - Date.parse(op.startedAt), 60_000);
     assert.equal(
-      (await get(emu(), cpp(`${offerPath("fabrikam", "fabrikam-vm")}/operations/${op.id}`))).status,
+      (await get(ctx.emu, cpp(`${offerPath("fabrikam", "fabrikam-vm")}/operations/${op.id}`))).status,
       200,
     );
 
@@ -120,10 +123,10 @@ describe("emulator: admin API over HTTP", () => {
   });
 
   it("GET and DELETE /operations/{id}", async () => {
-    const id = emu().getOffer("contoso", "contoso-offer").currentOperation?.id ?? "";
+    const id = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation?.id ?? "";
     assert.equal((await admin("GET", `/operations/${id}`)).json<OperationView>().id, id);
     assert.equal((await admin("DELETE", `/operations/${id}`)).status, 204);
-    assert.equal((await get(emu(), cpp(`${CONTOSO}/operations/${id}`))).status, 404);
+    assert.equal((await get(ctx.emu, cpp(`${CONTOSO}/operations/${id}`))).status, 404);
     assert.equal((await admin("DELETE", `/operations/${id}`)).status, 404);
     assert.equal((await admin("GET", `/operations/${id}`)).status, 404);
   });
@@ -134,7 +137,7 @@ describe("emulator: admin API over HTTP", () => {
     assert.equal(reply.status, 200);
     const after = reply.json<{ now: string }>().now;
     assert.ok(Date.parse(after) - Date.parse(before) >= 600_000);
-    assert.equal(emu().getOffer("contoso", "contoso-offer").status, "succeeded");
+    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").status, "succeeded");
     assert.equal((await admin("POST", "/clock", { advanceSeconds: -1 })).status, 400);
   });
 
@@ -142,10 +145,10 @@ describe("emulator: admin API over HTTP", () => {
     const reply = await admin("POST", "/tokens", { publishers: ["fabrikam"] });
     assert.equal(reply.status, 201);
     const token = reply.json<{ access_token: string }>().access_token;
-    assert.equal((await get(emu(), cpp(offerPath("fabrikam", "fabrikam-vm")), { token })).status, 200);
-    assert.equal((await get(emu(), cpp(CONTOSO), { token })).status, 403);
+    assert.equal((await get(ctx.emu, cpp(offerPath("fabrikam", "fabrikam-vm")), { token })).status, 200);
+    assert.equal((await get(ctx.emu, cpp(CONTOSO), { token })).status, 403);
     assert.equal((await admin("POST", "/tokens/expire")).status, 204);
-    assert.equal((await get(emu(), cpp(offerPath("fabrikam", "fabrikam-vm")), { token })).status, 401);
+    assert.equal((await get(ctx.emu, cpp(offerPath("fabrikam", "fabrikam-vm")), { token })).status, 401);
   });
 
   it("answers 404 for unknown admin paths and 405 for wrong methods", async () => {

@@ -22,18 +22,18 @@ const V2_FIELDS = {
 };
 
 describe("emulator: CPP authentication and authorization", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   it("answers 401 with the CPP error shape and a WWW-Authenticate challenge when the token is missing", async () => {
-    const reply = await get(emu(), CONTOSO_OFFER, { token: null });
+    const reply = await get(ctx.emu, CONTOSO_OFFER, { token: null });
     const error = assertCppError(reply, 401, "Unauthorized");
     assert.match(error.message, /Authorization/);
     assert.match(reply.headers.get("www-authenticate") ?? "", /^Bearer /);
   });
 
   it("answers 401 for an unknown token and for a non-Bearer scheme", async () => {
-    assertCppError(await get(emu(), CONTOSO_OFFER, { token: "not-a-token" }), 401, "Unauthorized");
-    const basic = await get(emu(), CONTOSO_OFFER, {
+    assertCppError(await get(ctx.emu, CONTOSO_OFFER, { token: "not-a-token" }), 401, "Unauthorized");
+    const basic = await get(ctx.emu, CONTOSO_OFFER, {
       token: null,
       headers: { Authorization: "Basic Zm9vOmJhcg==" },
     });
@@ -41,26 +41,26 @@ describe("emulator: CPP authentication and authorization", () => {
   });
 
   it("answers 403 when the principal may not touch the publisher, whether or not it exists", async () => {
-    const token = emu().issueToken({ publishers: ["contoso"] });
-    assert.equal((await get(emu(), CONTOSO_OFFER, { token })).status, 200);
-    const forbidden = await get(emu(), cpp(offerPath("fabrikam", "fabrikam-vm")), { token });
+    const token = ctx.emu.issueToken({ publishers: ["contoso"] });
+    assert.equal((await get(ctx.emu, CONTOSO_OFFER, { token })).status, 200);
+    const forbidden = await get(ctx.emu, cpp(offerPath("fabrikam", "fabrikam-vm")), { token });
     assert.match(assertCppError(forbidden, 403, "Forbidden").message, /fabrikam/);
-    assertCppError(await get(emu(), cpp(offerPath("nobody", "x")), { token }), 403, "Forbidden");
+    assertCppError(await get(ctx.emu, cpp(offerPath("nobody", "x")), { token }), 403, "Forbidden");
   });
 
   it("answers 404 for an unknown publisher, offer, operation or route when access is unrestricted", async () => {
-    assertCppError(await get(emu(), cpp("/api/publishers/nobody/offers")), 404, "PublisherNotFound");
-    assertCppError(await get(emu(), cpp(offerPath("contoso", "nope"))), 404, "OfferNotFound");
+    assertCppError(await get(ctx.emu, cpp("/api/publishers/nobody/offers")), 404, "PublisherNotFound");
+    assertCppError(await get(ctx.emu, cpp(offerPath("contoso", "nope"))), 404, "OfferNotFound");
     const op = cpp(
       `${offerPath("contoso", "contoso-offer")}/operations/00000000-0000-0000-0000-000000000000`,
     );
-    assertCppError(await get(emu(), op), 404, "OperationNotFound");
-    assertCppError(await get(emu(), cpp("/api/nothing/here")), 404, "NotFound");
-    assertCppError(await get(emu(), "/not-an-api"), 404, "NotFound");
+    assertCppError(await get(ctx.emu, op), 404, "OperationNotFound");
+    assertCppError(await get(ctx.emu, cpp("/api/nothing/here")), 404, "NotFound");
+    assertCppError(await get(ctx.emu, "/not-an-api"), 404, "NotFound");
   });
 
   it("answers 405 with Allow for a known route and the wrong method", async () => {
-    const reply = await get(emu(), cpp(`${offerPath("contoso", "contoso-offer")}/cancel`));
+    const reply = await get(ctx.emu, cpp(`${offerPath("contoso", "contoso-offer")}/cancel`));
     assertCppError(reply, 405, "MethodNotAllowed");
     assert.equal(reply.headers.get("allow"), "POST");
   });
@@ -74,17 +74,17 @@ describe("emulator: CPP authentication and authorization", () => {
       `${offerPath("contoso", "contoso-offer")}?api-version=2016-08-01`,
       `${offerPath("contoso", "contoso-offer")}?api-version=`,
     ]) {
-      const reply = await get(emu(), path);
+      const reply = await get(ctx.emu, path);
       assert.equal(reply.status, 400, path);
       assert.deepEqual(reply.json(), expected);
     }
   });
 
   it("puts a distinct GUID x-ms-request-id on every response, errors included", async () => {
-    const ok = await get(emu(), CONTOSO_OFFER);
-    const unauthorized = await get(emu(), CONTOSO_OFFER, { token: null });
-    const aad = await postForm(emu(), V1, { ...V1_FIELDS, client_secret: "wrong" });
-    const admin = await get(emu(), "/_emulator/health", { token: null });
+    const ok = await get(ctx.emu, CONTOSO_OFFER);
+    const unauthorized = await get(ctx.emu, CONTOSO_OFFER, { token: null });
+    const aad = await postForm(ctx.emu, V1, { ...V1_FIELDS, client_secret: "wrong" });
+    const admin = await get(ctx.emu, "/_emulator/health", { token: null });
     const ids = [ok, unauthorized, aad, admin].map((r) => r.headers.get("x-ms-request-id") ?? "");
     for (const id of ids) assert.match(id, GUID);
     assert.equal(new Set(ids).size, ids.length);
@@ -92,11 +92,11 @@ describe("emulator: CPP authentication and authorization", () => {
 });
 
 describe("emulator: Azure AD v1 token endpoint", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   it("issues a Bearer token with numbers as strings, like the documented sample", async () => {
     const before = Math.floor(Date.now() / 1000);
-    const reply = await postForm(emu(), V1, V1_FIELDS);
+    const reply = await postForm(ctx.emu, V1, V1_FIELDS);
     assert.equal(reply.status, 200, reply.text);
     const body = reply.json<Record<string, unknown>>();
     assert.equal(body.token_type, "Bearer");
@@ -111,19 +111,23 @@ describe("emulator: Azure AD v1 token endpoint", () => {
   });
 
   it("issues tokens limited to the client's publishers", async () => {
-    const token = (await postForm(emu(), V1, V1_FIELDS)).json<{ access_token: string }>().access_token;
-    assert.equal((await get(emu(), CONTOSO_OFFER, { token })).status, 200);
-    assertCppError(await get(emu(), cpp(offerPath("fabrikam", "fabrikam-vm")), { token }), 403, "Forbidden");
+    const token = (await postForm(ctx.emu, V1, V1_FIELDS)).json<{ access_token: string }>().access_token;
+    assert.equal((await get(ctx.emu, CONTOSO_OFFER, { token })).status, 200);
+    assertCppError(
+      await get(ctx.emu, cpp(offerPath("fabrikam", "fabrikam-vm")), { token }),
+      403,
+      "Forbidden",
+    );
   });
 
   it("accepts the resource with a trailing slash and client_secret_basic authentication", async () => {
     assert.equal(
-      (await postForm(emu(), V1, { ...V1_FIELDS, resource: "https://cloudpartner.azure.com/" })).status,
+      (await postForm(ctx.emu, V1, { ...V1_FIELDS, resource: "https://cloudpartner.azure.com/" })).status,
       200,
     );
     const basic = Buffer.from("demo-client:demo-secret").toString("base64");
     const reply = await postForm(
-      emu(),
+      ctx.emu,
       V1,
       { grant_type: "client_credentials", resource: "https://cloudpartner.azure.com" },
       { Authorization: `Basic ${basic}` },
@@ -149,7 +153,7 @@ describe("emulator: Azure AD v1 token endpoint", () => {
   ];
   for (const [what, fields, path, status, error] of failures) {
     it(`rejects ${what} with ${status} ${error} in AAD's error shape`, async () => {
-      const reply = await postForm(emu(), path, fields);
+      const reply = await postForm(ctx.emu, path, fields);
       assert.equal(reply.status, status, reply.text);
       const body = reply.json<{ error: string; error_description: string; error_codes: number[] }>();
       assert.equal(body.error, error);
@@ -160,33 +164,33 @@ describe("emulator: Azure AD v1 token endpoint", () => {
   }
 
   it("only accepts POST", async () => {
-    const reply = await get(emu(), V1, { token: null });
+    const reply = await get(ctx.emu, V1, { token: null });
     assert.equal(reply.status, 405);
     assert.equal(reply.json<{ error: string }>().error, "invalid_request");
   });
 
   it("serves OpenID discovery documents that point at its own token endpoints", async () => {
-    const v1 = (await get(emu(), "/demo-tenant/.well-known/openid-configuration", { token: null })).json();
-    assert.equal(v1.token_endpoint, `${emu().url}/demo-tenant/oauth2/token`);
+    const v1 = (await get(ctx.emu, "/demo-tenant/.well-known/openid-configuration", { token: null })).json();
+    assert.equal(v1.token_endpoint, `${ctx.emu.url}/demo-tenant/oauth2/token`);
     const v2 = (
-      await get(emu(), "/demo-tenant/v2.0/.well-known/openid-configuration", { token: null })
+      await get(ctx.emu, "/demo-tenant/v2.0/.well-known/openid-configuration", { token: null })
     ).json();
-    assert.equal(v2.token_endpoint, `${emu().url}/demo-tenant/oauth2/v2.0/token`);
+    assert.equal(v2.token_endpoint, `${ctx.emu.url}/demo-tenant/oauth2/v2.0/token`);
   });
 });
 
 describe("emulator: Azure AD v2 token endpoint", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   it("issues a token for scope https://cloudpartner.azure.com/.default with numbers as numbers", async () => {
-    const reply = await postForm(emu(), V2, V2_FIELDS);
+    const reply = await postForm(ctx.emu, V2, V2_FIELDS);
     assert.equal(reply.status, 200, reply.text);
     const body = reply.json<Record<string, unknown>>();
     assert.equal(body.token_type, "Bearer");
     assert.equal(body.expires_in, 3599);
     assert.equal(body.ext_expires_in, 3599);
     assert.equal(body.expires_on, undefined);
-    assert.equal((await get(emu(), CONTOSO_OFFER, { token: body.access_token as string })).status, 200);
+    assert.equal((await get(ctx.emu, CONTOSO_OFFER, { token: body.access_token as string })).status, 200);
   });
 
   it("rejects a wrong scope, including the double slash of an endpoint with a trailing slash", async () => {
@@ -195,48 +199,49 @@ describe("emulator: Azure AD v2 token endpoint", () => {
       "https://cloudpartner.azure.com",
       "openid",
     ]) {
-      const reply = await postForm(emu(), V2, { ...V2_FIELDS, scope });
+      const reply = await postForm(ctx.emu, V2, { ...V2_FIELDS, scope });
       assert.equal(reply.status, 400, scope);
       assert.equal(reply.json<{ error: string }>().error, "invalid_scope");
     }
   });
 
   it("requires a scope and rejects a bad secret with 401", async () => {
-    const noScope = await postForm(emu(), V2, { ...V2_FIELDS, scope: "" });
+    const noScope = await postForm(ctx.emu, V2, { ...V2_FIELDS, scope: "" });
     assert.equal(noScope.status, 400);
-    assert.equal((await postForm(emu(), V2, { ...V2_FIELDS, client_secret: "x" })).status, 401);
+    assert.equal((await postForm(ctx.emu, V2, { ...V2_FIELDS, client_secret: "x" })).status, 401);
   });
 });
 
 describe("emulator: token expiry", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   it("rejects a token from the token endpoint once the emulated clock passes its lifetime", async () => {
-    const token = (await postForm(emu(), V1, V1_FIELDS)).json<{ access_token: string }>().access_token;
-    emu().advanceClock(3590);
-    assert.equal((await get(emu(), CONTOSO_OFFER, { token })).status, 200);
-    emu().advanceClock(11);
-    const reply = await get(emu(), CONTOSO_OFFER, { token });
+    const token = (await postForm(ctx.emu, V1, V1_FIELDS)).json<{ access_token: string }>().access_token;
+    ctx.emu.advanceClock(3590);
+    assert.equal((await get(ctx.emu, CONTOSO_OFFER, { token })).status, 200);
+    ctx.emu.advanceClock(11);
+    const reply = await get(ctx.emu, CONTOSO_OFFER, { token });
     assert.match(assertCppError(reply, 401, "Unauthorized").message, /expired/);
     assert.match(reply.headers.get("www-authenticate") ?? "", /invalid_token/);
   });
 
   it("honours a custom lifetime on issueToken", async () => {
-    const token = emu().issueToken({ lifetimeSeconds: 10 });
-    assert.equal((await get(emu(), CONTOSO_OFFER, { token })).status, 200);
-    emu().advanceClock(10);
-    assert.equal((await get(emu(), CONTOSO_OFFER, { token })).status, 401);
+    const token = ctx.emu.issueToken({ lifetimeSeconds: 10 });
+    assert.equal((await get(ctx.emu, CONTOSO_OFFER, { token })).status, 200);
+    ctx.emu.advanceClock(10);
+    assert.equal((await get(ctx.emu, CONTOSO_OFFER, { token })).status, 401);
   });
 
   it("expireTokens() makes every token accepted so far, static ones included, answer 401; new tokens work", async () => {
-    const issued = emu().issueToken();
-    const fromEndpoint = (await postForm(emu(), V1, V1_FIELDS)).json<{ access_token: string }>().access_token;
-    emu().expireTokens();
+    const issued = ctx.emu.issueToken();
+    const fromEndpoint = (await postForm(ctx.emu, V1, V1_FIELDS)).json<{ access_token: string }>()
+      .access_token;
+    ctx.emu.expireTokens();
     for (const token of [issued, fromEndpoint, STATIC_TOKEN]) {
-      assertCppError(await get(emu(), CONTOSO_OFFER, { token }), 401, "Unauthorized");
+      assertCppError(await get(ctx.emu, CONTOSO_OFFER, { token }), 401, "Unauthorized");
     }
-    const fresh = (await postForm(emu(), V1, V1_FIELDS)).json<{ access_token: string }>().access_token;
-    assert.equal((await get(emu(), CONTOSO_OFFER, { token: fresh })).status, 200);
+    const fresh = (await postForm(ctx.emu, V1, V1_FIELDS)).json<{ access_token: string }>().access_token;
+    assert.equal((await get(ctx.emu, CONTOSO_OFFER, { token: fresh })).status, 200);
   });
 
   it("uses the seed's tokenLifetimeSeconds", async () => {

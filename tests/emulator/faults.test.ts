@@ -11,20 +11,20 @@ const OFFER = cpp(CONTOSO);
 const CANCEL = cpp(`${CONTOSO}/cancel`);
 
 describe("emulator: status faults", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   it("429 with Retry-After in seconds applies once by default, then requests answer normally", async () => {
-    emu().addFault({ fault: { type: "status", status: 429, retryAfter: "2" } });
-    const throttled = await get(emu(), OFFER);
+    ctx.emu.addFault({ fault: { type: "status", status: 429, retryAfter: "2" } });
+    const throttled = await get(ctx.emu, OFFER);
     assertCppError(throttled, 429, "TooManyRequests");
     assert.equal(throttled.headers.get("retry-after"), "2");
     assert.match(throttled.headers.get("x-ms-request-id") ?? "", /^[0-9a-f-]{36}$/);
-    assert.equal((await get(emu(), OFFER)).status, 200);
+    assert.equal((await get(ctx.emu, OFFER)).status, 200);
   });
 
   it("503 with an HTTP-date Retry-After, retry-after-ms, custom headers and body", async () => {
     const date = new Date(Date.now() + 3000).toUTCString();
-    emu().addFault({
+    ctx.emu.addFault({
       fault: {
         type: "status",
         status: 503,
@@ -34,7 +34,7 @@ describe("emulator: status faults", () => {
         body: "Service Unavailable",
       },
     });
-    const reply = await get(emu(), OFFER);
+    const reply = await get(ctx.emu, OFFER);
     assert.equal(reply.status, 503);
     assert.equal(reply.headers.get("retry-after"), date);
     assert.equal(reply.headers.get("retry-after-ms"), "1500");
@@ -43,84 +43,88 @@ describe("emulator: status faults", () => {
   });
 
   it("500 with the CPP error shape", async () => {
-    emu().addFault({ fault: { type: "status", status: 500 } });
-    const error = assertCppError(await get(emu(), OFFER), 500, "InternalServerError");
+    ctx.emu.addFault({ fault: { type: "status", status: 500 } });
+    const error = assertCppError(await get(ctx.emu, OFFER), 500, "InternalServerError");
     assert.match(error.message, /try again later/);
   });
 
   it("times: n applies to n matching requests; always: true until clearFaults()", async () => {
-    emu().addFault({ times: 2, fault: { type: "status", status: 502 } });
+    ctx.emu.addFault({ times: 2, fault: { type: "status", status: 502 } });
     assert.deepEqual(
-      [(await get(emu(), OFFER)).status, (await get(emu(), OFFER)).status, (await get(emu(), OFFER)).status],
+      [
+        (await get(ctx.emu, OFFER)).status,
+        (await get(ctx.emu, OFFER)).status,
+        (await get(ctx.emu, OFFER)).status,
+      ],
       [502, 502, 200],
     );
-    emu().addFault({ always: true, fault: { type: "status", status: 503 } });
-    for (let i = 0; i < 4; i++) assert.equal((await get(emu(), OFFER)).status, 503);
-    emu().clearFaults();
-    assert.equal((await get(emu(), OFFER)).status, 200);
+    ctx.emu.addFault({ always: true, fault: { type: "status", status: 503 } });
+    for (let i = 0; i < 4; i++) assert.equal((await get(ctx.emu, OFFER)).status, 503);
+    ctx.emu.clearFaults();
+    assert.equal((await get(ctx.emu, OFFER)).status, 200);
   });
 
   it("matches on method, pathIncludes and pathPattern; unmatched requests pass", async () => {
-    emu().addFault({
+    ctx.emu.addFault({
       match: { method: "POST", pathIncludes: "/cancel" },
       fault: { type: "status", status: 500 },
     });
-    emu().addFault({ match: { pathPattern: "/submissions/?\\?" }, fault: { type: "status", status: 504 } });
-    assert.equal((await get(emu(), OFFER)).status, 200);
-    assert.equal((await get(emu(), cpp(`${CONTOSO}/submissions/`))).status, 504);
-    assert.equal((await get(emu(), cpp(`${CONTOSO}/submissions/`))).status, 200);
-    assert.equal((await post(emu(), CANCEL)).status, 500);
-    assert.equal((await post(emu(), CANCEL)).status, 202);
+    ctx.emu.addFault({ match: { pathPattern: "/submissions/?\\?" }, fault: { type: "status", status: 504 } });
+    assert.equal((await get(ctx.emu, OFFER)).status, 200);
+    assert.equal((await get(ctx.emu, cpp(`${CONTOSO}/submissions/`))).status, 504);
+    assert.equal((await get(ctx.emu, cpp(`${CONTOSO}/submissions/`))).status, 200);
+    assert.equal((await post(ctx.emu, CANCEL)).status, 500);
+    assert.equal((await post(ctx.emu, CANCEL)).status, 202);
   });
 
   it("rules apply in insertion order", async () => {
-    emu().addFault({ fault: { type: "status", status: 429 } });
-    emu().addFault({ fault: { type: "status", status: 500 } });
-    assert.equal((await get(emu(), OFFER)).status, 429);
-    assert.equal((await get(emu(), OFFER)).status, 500);
-    assert.equal((await get(emu(), OFFER)).status, 200);
+    ctx.emu.addFault({ fault: { type: "status", status: 429 } });
+    ctx.emu.addFault({ fault: { type: "status", status: 500 } });
+    assert.equal((await get(ctx.emu, OFFER)).status, 429);
+    assert.equal((await get(ctx.emu, OFFER)).status, 500);
+    assert.equal((await get(ctx.emu, OFFER)).status, 200);
   });
 
   it("applies before authentication and routing, so a faulted request has no side effect", async () => {
-    emu().addFault({ times: 2, fault: { type: "status", status: 503 } });
-    assert.equal((await get(emu(), OFFER, { token: null })).status, 503);
-    assert.equal((await post(emu(), CANCEL)).status, 503);
-    assert.equal(emu().getOffer("contoso", "contoso-offer").status, "running");
-    assert.equal(emu().getOffer("contoso", "contoso-offer").operations.length, 1);
+    ctx.emu.addFault({ times: 2, fault: { type: "status", status: 503 } });
+    assert.equal((await get(ctx.emu, OFFER, { token: null })).status, 503);
+    assert.equal((await post(ctx.emu, CANCEL)).status, 503);
+    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").status, "running");
+    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").operations.length, 1);
   });
 
   it("never applies to admin requests", async () => {
-    emu().addFault({ always: true, fault: { type: "status", status: 500 } });
-    assert.equal((await get(emu(), "/_emulator/health")).status, 200);
+    ctx.emu.addFault({ always: true, fault: { type: "status", status: 500 } });
+    assert.equal((await get(ctx.emu, "/_emulator/health")).status, 200);
   });
 
   it("also applies to token requests", async () => {
-    emu().addFault({ match: { pathIncludes: "/oauth2/" }, fault: { type: "status", status: 500 } });
-    const res = await fetch(`${emu().url}/demo-tenant/oauth2/token`, { method: "POST", body: "" });
+    ctx.emu.addFault({ match: { pathIncludes: "/oauth2/" }, fault: { type: "status", status: 500 } });
+    const res = await fetch(`${ctx.emu.url}/demo-tenant/oauth2/token`, { method: "POST", body: "" });
     assert.equal(res.status, 500);
   });
 
   it("rejects invalid rules", () => {
-    assert.throws(() => emu().addFault({ fault: { type: "status", status: 42 } }), /fault.status/);
+    assert.throws(() => ctx.emu.addFault({ fault: { type: "status", status: 42 } }), /fault.status/);
     assert.throws(
-      () => emu().addFault({ match: { pathPattern: "(" }, fault: { type: "drop" } }),
+      () => ctx.emu.addFault({ match: { pathPattern: "(" }, fault: { type: "drop" } }),
       /pathPattern/,
     );
     assert.throws(
-      () => emu().addFault({ fault: { type: "teleport" } } as unknown as FaultRule),
+      () => ctx.emu.addFault({ fault: { type: "teleport" } } as unknown as FaultRule),
       /fault.type/,
     );
-    assert.throws(() => emu().addFault({ times: 0, fault: { type: "drop" } }), /times/);
+    assert.throws(() => ctx.emu.addFault({ times: 0, fault: { type: "drop" } }), /times/);
   });
 });
 
 describe("emulator: latency, drop and hang", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   it("latency delays the answer, which is otherwise normal", async () => {
-    emu().addFault({ fault: { type: "latency", ms: 300 } });
+    ctx.emu.addFault({ fault: { type: "latency", ms: 300 } });
     const started = Date.now();
-    const reply = await get(emu(), OFFER);
+    const reply = await get(ctx.emu, OFFER);
     const elapsed = Date.now() - started;
     assert.equal(reply.status, 200);
     assert.equal(reply.json().id, "contoso-offer");
@@ -128,15 +132,15 @@ describe("emulator: latency, drop and hang", () => {
   });
 
   it("drop destroys the connection without an answer; the request is recorded with status 0", async () => {
-    emu().addFault({ fault: { type: "drop" } });
+    ctx.emu.addFault({ fault: { type: "drop" } });
     await assert.rejects(
-      fetch(`${emu().url}${OFFER}`, { signal: AbortSignal.timeout(5000) }),
+      fetch(`${ctx.emu.url}${OFFER}`, { signal: AbortSignal.timeout(5000) }),
       (e: Error) => e.name === "TypeError", // a network error, not the timeout
     );
-    const record = emu().requests.at(-1);
+    const record = ctx.emu.requests.at(-1);
     assert.equal(record?.path, OFFER);
     assert.equal(record?.status, 0);
-    assert.equal((await get(emu(), OFFER)).status, 200);
+    assert.equal((await get(ctx.emu, OFFER)).status, 200);
   });
 
   it("hang never answers; the client's timeout fires and close() is still prompt", async () => {
@@ -178,11 +182,13 @@ describe("emulator: latency, drop and hang", () => {
 });
 
 describe("emulator: body faults", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   it("malformedJson answers 200 with a truncated JSON body", async () => {
-    emu().addFault({ fault: { type: "malformedJson" } });
-    const res = await fetch(`${emu().url}${OFFER}`, { headers: { Authorization: `Bearer ${STATIC_TOKEN}` } });
+    ctx.emu.addFault({ fault: { type: "malformedJson" } });
+    const res = await fetch(`${ctx.emu.url}${OFFER}`, {
+      headers: { Authorization: `Bearer ${STATIC_TOKEN}` },
+    });
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type") ?? "", /application\/json/);
     await assert.rejects(res.json(), SyntaxError);
@@ -190,8 +196,8 @@ describe("emulator: body faults", () => {
 
   it("oversized answers a valid status with a body of exactly the requested size", async () => {
     const bytes = 5 * 1024 * 1024;
-    emu().addFault({ fault: { type: "oversized", bytes } });
-    const res = await fetch(`${emu().url}${OFFER}`);
+    ctx.emu.addFault({ fault: { type: "oversized", bytes } });
+    const res = await fetch(`${ctx.emu.url}${OFFER}`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("content-length"), String(bytes));
     const body = await res.text();
@@ -200,32 +206,32 @@ describe("emulator: body faults", () => {
   });
 
   it("oversized with an error status carries a huge CPP error body", async () => {
-    emu().addFault({ fault: { type: "oversized", bytes: 2 * 1024 * 1024, status: 500 } });
-    const reply = await get(emu(), OFFER);
+    ctx.emu.addFault({ fault: { type: "oversized", bytes: 2 * 1024 * 1024, status: 500 } });
+    const reply = await get(ctx.emu, OFFER);
     assert.equal(reply.status, 500);
     assert.equal(reply.text.length, 2 * 1024 * 1024);
     assert.equal(reply.json<{ error: { code: string } }>().error.code, "InternalServerError");
   });
 
   it("survives a client that stops reading a huge body", async () => {
-    emu().addFault({ fault: { type: "oversized", bytes: 8 * 1024 * 1024 } });
+    ctx.emu.addFault({ fault: { type: "oversized", bytes: 8 * 1024 * 1024 } });
     const controller = new AbortController();
-    const res = await fetch(`${emu().url}${OFFER}`, { signal: controller.signal });
+    const res = await fetch(`${ctx.emu.url}${OFFER}`, { signal: controller.signal });
     const reader = res.body?.getReader();
     await reader?.read();
     controller.abort();
-    assert.equal((await get(emu(), OFFER)).status, 200);
+    assert.equal((await get(ctx.emu, OFFER)).status, 200);
   });
 });
 
 describe("emulator: foreignLocation", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   it("makes a successful cancel's Location point at another origin", async () => {
-    emu().addFault({ fault: { type: "foreignLocation", origin: "http://evil.example:9" } });
+    ctx.emu.addFault({ fault: { type: "foreignLocation", origin: "http://evil.example:9" } });
     // Not consumed by other requests, and applied after routing.
-    assert.equal((await get(emu(), OFFER)).status, 200);
-    const reply = await post(emu(), CANCEL);
+    assert.equal((await get(ctx.emu, OFFER)).status, 200);
+    const reply = await post(ctx.emu, CANCEL);
     assert.equal(reply.status, 202);
     const location = reply.headers.get("location") ?? "";
     assert.match(
@@ -233,14 +239,14 @@ describe("emulator: foreignLocation", () => {
       /^http:\/\/evil\.example:9\/api\/publishers\/contoso\/offers\/contoso-offer\/operations\/[0-9a-f-]{36}\?api-version=2017-10-31$/,
     );
     // The cancel itself happened.
-    assert.equal(emu().getOffer("contoso", "contoso-offer").operations.length, 2);
+    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").operations.length, 2);
     // Used up.
-    assert.match((await post(emu(), CANCEL)).headers.get("location") ?? "", /^\/api\//);
+    assert.match((await post(ctx.emu, CANCEL)).headers.get("location") ?? "", /^\/api\//);
   });
 
   it("is not consumed by a cancel that fails", async () => {
-    emu().addFault({ fault: { type: "foreignLocation", origin: "http://evil.example:9" } });
-    assert.equal((await post(emu(), CANCEL, { token: null })).status, 401);
-    assert.match((await post(emu(), CANCEL)).headers.get("location") ?? "", /^http:\/\/evil\.example:9\//);
+    ctx.emu.addFault({ fault: { type: "foreignLocation", origin: "http://evil.example:9" } });
+    assert.equal((await post(ctx.emu, CANCEL, { token: null })).status, 401);
+    assert.match((await post(ctx.emu, CANCEL)).headers.get("location") ?? "", /^http:\/\/evil\.example:9\//);
   });
 });

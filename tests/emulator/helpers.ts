@@ -98,21 +98,36 @@ export function assertCppError(
 export const offerPath = (publisher: string, offer: string) => `/api/publishers/${publisher}/offers/${offer}`;
 
 /**
- * Starts an emulator before each test of the enclosing describe and closes it after. Returns a
- * getter because mocha hooks run after the describe body is evaluated.
+ * Starts an emulator for the enclosing describe and closes it afterwards: one for the whole
+ * describe (`"suite"`, for suites that reset what they use in their own hooks), or a fresh one for
+ * each test (`"test"`, so no test sees another's offers, faults or clock). The one helper of the
+ * emulator specification and the integration suites. Read `emu` inside hooks and tests only: mocha
+ * runs them after the describe body.
  */
-export function useEmulator(opts: EmulatorOptions = {}): () => Emulator {
+export function useEmulator(
+  opts: EmulatorOptions = {},
+  lifetime: "suite" | "test" = "suite",
+): { readonly emu: Emulator } {
   let emu: Emulator | undefined;
-  beforeEach(async () => {
+  const start = async () => {
     emu = await startEmulator(opts);
-  });
-  afterEach(async () => {
+  };
+  const stop = async () => {
     await emu?.close();
     emu = undefined;
-  });
-  return () => {
-    assert.ok(emu, "emulator not started");
-    return emu;
+  };
+  if (lifetime === "test") {
+    beforeEach(start);
+    afterEach(stop);
+  } else {
+    before(start);
+    after(stop);
+  }
+  return {
+    get emu(): Emulator {
+      assert.ok(emu, "emulator not started");
+      return emu;
+    },
   };
 }
 

@@ -24,10 +24,10 @@ const MIGRATED_LOCATION =
   /^\/api\/publishers\/([^/]+)\/offers\/([^/]+)\/operations\/([0-9a-f-]{36})\?api-version=2017-10-31$/;
 
 describe("emulator: offers", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   it("lists a publisher's offers with pcMigrationStatus", async () => {
-    const reply = await get(emu(), cpp("/api/publishers/contoso/offers"));
+    const reply = await get(ctx.emu, cpp("/api/publishers/contoso/offers"));
     assert.equal(reply.status, 200);
     const offers =
       reply.json<{ id: string; publisherId: string; pcMigrationStatus: string; offerTypeId: string }[]>();
@@ -42,7 +42,7 @@ describe("emulator: offers", () => {
   });
 
   it("returns one offer", async () => {
-    const offer = (await get(emu(), cpp(LEGACY))).json();
+    const offer = (await get(ctx.emu, cpp(LEGACY))).json();
     assert.equal(offer.id, "legacy-offer");
     assert.equal(offer.pcMigrationStatus, "none");
     assert.equal(offer.status, "neverPublished");
@@ -50,17 +50,17 @@ describe("emulator: offers", () => {
 });
 
 describe("emulator: publish and go-live", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   it("publish answers 202 with a relative Location to a new operation (migrated form)", async () => {
-    const reply = await post(emu(), cpp(`${FABRIKAM}/publish`));
+    const reply = await post(ctx.emu, cpp(`${FABRIKAM}/publish`));
     assert.equal(reply.status, 202);
     assert.equal(reply.text, "");
     const location = reply.headers.get("location") ?? "";
     const m = MIGRATED_LOCATION.exec(location);
     assert.ok(m, `Location ${location}`);
     assert.deepEqual([m[1], m[2]], ["fabrikam", "fabrikam-vm"]);
-    const op = await getOperationAt(emu(), location);
+    const op = await getOperationAt(ctx.emu, location);
     assert.equal(op.id, m[3]);
     assert.equal(op.submissionType, "publish");
     assert.equal(op.status, "notStarted");
@@ -68,57 +68,57 @@ describe("emulator: publish and go-live", () => {
   });
 
   it("only one operation runs per offer: publish and go-live answer 409 OperationInProgress meanwhile", async () => {
-    const publish = await post(emu(), cpp(`${CONTOSO}/publish`));
+    const publish = await post(ctx.emu, cpp(`${CONTOSO}/publish`));
     assert.match(assertCppError(publish, 409, "OperationInProgress").message, /already in progress/);
-    assertCppError(await post(emu(), cpp(`${CONTOSO}/golive`)), 409, "OperationInProgress");
-    assert.equal(emu().getOffer("contoso", "contoso-offer").operations.length, 1);
+    assertCppError(await post(ctx.emu, cpp(`${CONTOSO}/golive`)), 409, "OperationInProgress");
+    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").operations.length, 1);
   });
 
   it("accepts a new publish once the running one has finished", async () => {
-    emu().advanceClock(600);
-    assert.equal(emu().getOffer("contoso", "contoso-offer").status, "succeeded");
-    const reply = await post(emu(), cpp(`${CONTOSO}/publish`));
+    ctx.emu.advanceClock(600);
+    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").status, "succeeded");
+    const reply = await post(ctx.emu, cpp(`${CONTOSO}/publish`));
     assert.equal(reply.status, 202);
   });
 
   it("records the notification emails of a publish body and rejects malformed JSON without side effects", async () => {
-    const bad = await post(emu(), cpp(`${FABRIKAM}/publish`), { body: '{"metadata": ' });
+    const bad = await post(ctx.emu, cpp(`${FABRIKAM}/publish`), { body: '{"metadata": ' });
     assertCppError(bad, 400, "BadRequest");
-    assert.equal(emu().getOffer("fabrikam", "fabrikam-vm").operations.length, 0);
-    const ok = await post(emu(), cpp(`${FABRIKAM}/publish`), {
+    assert.equal(ctx.emu.getOffer("fabrikam", "fabrikam-vm").operations.length, 0);
+    const ok = await post(ctx.emu, cpp(`${FABRIKAM}/publish`), {
       body: { metadata: { "notification-emails": "a@x,b@y" } },
     });
     assert.equal(ok.status, 202);
-    assert.deepEqual(emu().getOffer("fabrikam", "fabrikam-vm").operations[0].notificationEmails, [
+    assert.deepEqual(ctx.emu.getOffer("fabrikam", "fabrikam-vm").operations[0].notificationEmails, [
       "a@x",
       "b@y",
     ]);
   });
 
   it("go-live answers 202 and runs go-live steps in the production slot", async () => {
-    const reply = await post(emu(), cpp(`${FABRIKAM}/golive`));
+    const reply = await post(ctx.emu, cpp(`${FABRIKAM}/golive`));
     assert.equal(reply.status, 202);
-    const op = await getOperationAt(emu(), reply.headers.get("location") ?? "");
+    const op = await getOperationAt(ctx.emu, reply.headers.get("location") ?? "");
     assert.equal(op.submissionType, "golive");
     assert.deepEqual(
       op.steps.map((s) => s.stepName),
       ["Validation", "Packaging", "Live"],
     );
-    emu().advanceClock(600);
-    const done = await getOperationAt(emu(), reply.headers.get("location") ?? "");
+    ctx.emu.advanceClock(600);
+    const done = await getOperationAt(ctx.emu, reply.headers.get("location") ?? "");
     assert.equal(done.status, "complete");
     assert.equal(done.liveLinks.length, 1);
-    assert.equal(emu().getOffer("fabrikam", "fabrikam-vm").operations[0].slot, "production");
+    assert.equal(ctx.emu.getOffer("fabrikam", "fabrikam-vm").operations[0].slot, "production");
   });
 
   it("non-migrated offers answer with /api/operations/{p}${o}${n}${slot}", async () => {
-    const publish = await post(emu(), cpp(`${LEGACY}/publish`));
+    const publish = await post(ctx.emu, cpp(`${LEGACY}/publish`));
     assert.equal(
       publish.headers.get("location"),
       "/api/operations/contoso$legacy-offer$1$preview?api-version=2017-10-31",
     );
-    emu().advanceClock(600);
-    const golive = await post(emu(), cpp(`${LEGACY}/golive`));
+    ctx.emu.advanceClock(600);
+    const golive = await post(ctx.emu, cpp(`${LEGACY}/golive`));
     assert.equal(
       golive.headers.get("location"),
       "/api/operations/contoso$legacy-offer$2$production?api-version=2017-10-31",
@@ -127,17 +127,17 @@ describe("emulator: publish and go-live", () => {
 });
 
 describe("emulator: GET operation", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   async function seededOperation(): Promise<{ id: string; path: string }> {
-    const current = emu().getOffer("contoso", "contoso-offer").currentOperation;
+    const current = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation;
     assert.ok(current);
     return { id: current.id, path: cpp(`${CONTOSO}/operations/${current.id}`) };
   }
 
   it("returns the fields of cpp-api.md §2 and omits notificationEmails for migrated offers", async () => {
     const { id, path } = await seededOperation();
-    const op = (await get(emu(), path)).json<OperationBody>();
+    const op = (await get(ctx.emu, path)).json<OperationBody>();
     assert.equal(op.id, id);
     assert.equal(op.status, "running");
     assert.deepEqual(op.messages, []);
@@ -165,9 +165,9 @@ describe("emulator: GET operation", () => {
   });
 
   it("derives status, steps and progress from the emulated clock", async () => {
-    const view = emu().startOperation("fabrikam", "fabrikam-vm", "publish", 100);
+    const view = ctx.emu.startOperation("fabrikam", "fabrikam-vm", "publish", 100);
     const path = cpp(`${FABRIKAM}/operations/${view.id}`);
-    const at = async () => (await get(emu(), path)).json<OperationBody>();
+    const at = async () => (await get(ctx.emu, path)).json<OperationBody>();
 
     let op = await at();
     assert.equal(op.status, "notStarted");
@@ -176,7 +176,7 @@ describe("emulator: GET operation", () => {
       ["notStarted", "notStarted", "notStarted", "notStarted"],
     );
 
-    emu().advanceClock(5); // validation: seconds 1–10.9
+    ctx.emu.advanceClock(5); // validation: seconds 1–10.9
     op = await at();
     assert.equal(op.status, "running");
     assert.equal(op.steps[0].status, "inProgress");
@@ -184,7 +184,7 @@ describe("emulator: GET operation", () => {
     assert.equal(op.steps[0].messages[0].messageHtml, "Step started.");
     assert.equal(op.steps[0].messages[0].level, "information");
 
-    emu().advanceClock(25); // certification: seconds 10.9–50.5
+    ctx.emu.advanceClock(25); // certification: seconds 10.9–50.5
     op = await at();
     assert.deepEqual(
       op.steps.map((s) => s.status),
@@ -194,7 +194,7 @@ describe("emulator: GET operation", () => {
     const certification = op.steps[1].progressPercentage;
     assert.ok(certification > 20 && certification < 80, `certification at ${certification}%`);
 
-    emu().advanceClock(70);
+    ctx.emu.advanceClock(70);
     op = await at();
     assert.equal(op.status, "complete");
     assert.equal(op.cancellationRequestState, undefined);
@@ -203,54 +203,54 @@ describe("emulator: GET operation", () => {
   });
 
   it("can say 'completed' instead of 'complete' (vocabulary)", async () => {
-    emu().configureOffer("fabrikam", "fabrikam-vm", { vocabulary: "completed" });
-    const view = emu().startOperation("fabrikam", "fabrikam-vm", "publish", 10);
-    emu().advanceClock(10);
-    const op = (await get(emu(), cpp(`${FABRIKAM}/operations/${view.id}`))).json<OperationBody>();
+    ctx.emu.configureOffer("fabrikam", "fabrikam-vm", { vocabulary: "completed" });
+    const view = ctx.emu.startOperation("fabrikam", "fabrikam-vm", "publish", 10);
+    ctx.emu.advanceClock(10);
+    const op = (await get(ctx.emu, cpp(`${FABRIKAM}/operations/${view.id}`))).json<OperationBody>();
     assert.equal(op.status, "completed");
     assert.ok(op.steps.every((s) => s.status === "completed"));
   });
 
   it("wraps the object in a one-element array when the offer uses arrayBody", async () => {
-    emu().configureOffer("contoso", "contoso-offer", { arrayBody: true });
+    ctx.emu.configureOffer("contoso", "contoso-offer", { arrayBody: true });
     const { id, path } = await seededOperation();
-    const body = (await get(emu(), path)).json<OperationBody[]>();
+    const body = (await get(ctx.emu, path)).json<OperationBody[]>();
     assert.ok(Array.isArray(body));
     assert.equal(body.length, 1);
     assert.equal(body[0].id, id);
   });
 
   it("serves non-migrated operations at /api/operations/p$o$n$slot, with literal $ and with %24", async () => {
-    const view = emu().startOperation("contoso", "legacy-offer", "publish");
+    const view = ctx.emu.startOperation("contoso", "legacy-offer", "publish");
     assert.equal(view.location, "/api/operations/contoso$legacy-offer$1$preview?api-version=2017-10-31");
-    const literal = (await get(emu(), view.location)).json<OperationBody>();
+    const literal = (await get(ctx.emu, view.location)).json<OperationBody>();
     const encoded = (
-      await get(emu(), cpp("/api/operations/contoso%24legacy-offer%241%24preview"))
+      await get(ctx.emu, cpp("/api/operations/contoso%24legacy-offer%241%24preview"))
     ).json<OperationBody>();
     assert.equal(literal.id, view.id);
     assert.equal(encoded.id, view.id);
     assert.equal(literal.notificationEmails, "");
     assertCppError(
-      await get(emu(), cpp("/api/operations/contoso$legacy-offer$9$preview")),
+      await get(ctx.emu, cpp("/api/operations/contoso$legacy-offer$9$preview")),
       404,
       "OperationNotFound",
     );
   });
 
   it("includes notificationEmails for non-migrated offers", async () => {
-    const reply = await post(emu(), cpp(`${LEGACY}/publish`), {
+    const reply = await post(ctx.emu, cpp(`${LEGACY}/publish`), {
       body: { metadata: { "notification-emails": "ops@contoso.com,dev@contoso.com" } },
     });
-    const op = await getOperationAt(emu(), reply.headers.get("location") ?? "");
+    const op = await getOperationAt(ctx.emu, reply.headers.get("location") ?? "");
     assert.equal(op.notificationEmails, "ops@contoso.com,dev@contoso.com");
   });
 
   it("answers 404 for an operation of another offer, and after deleteOperation", async () => {
     const { id, path } = await seededOperation();
-    assertCppError(await get(emu(), cpp(`${LEGACY}/operations/${id}`)), 404, "OperationNotFound");
-    emu().deleteOperation(id);
-    assertCppError(await get(emu(), path), 404, "OperationNotFound");
-    assert.equal(emu().getOperation(id), undefined);
+    assertCppError(await get(ctx.emu, cpp(`${LEGACY}/operations/${id}`)), 404, "OperationNotFound");
+    ctx.emu.deleteOperation(id);
+    assertCppError(await get(ctx.emu, path), 404, "OperationNotFound");
+    assert.equal(ctx.emu.getOperation(id), undefined);
   });
 
   it("runs faster with timeScale", async () => {
@@ -268,18 +268,18 @@ describe("emulator: GET operation", () => {
 });
 
 describe("emulator: submissions list", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   async function list(query = ""): Promise<SubmissionItem[]> {
-    const reply = await get(emu(), cpp(`${CONTOSO}/submissions/${query}`));
+    const reply = await get(ctx.emu, cpp(`${CONTOSO}/submissions/${query}`));
     assert.equal(reply.status, 200, reply.text);
     return reply.json<SubmissionItem[]>();
   }
 
   it("lists submissions newest first, in both spellings of the reference", async () => {
-    const first = emu().getOffer("contoso", "contoso-offer").currentOperation?.id;
-    emu().advanceClock(600);
-    const second = emu().startOperation("contoso", "contoso-offer", "golive").id;
+    const first = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation?.id;
+    ctx.emu.advanceClock(600);
+    const second = ctx.emu.startOperation("contoso", "contoso-offer", "golive").id;
     const items = await list();
     assert.deepEqual(
       items.map((i) => i.id),
@@ -310,7 +310,7 @@ describe("emulator: submissions list", () => {
   });
 
   it("filters with status= or submissionState=, case-insensitively", async () => {
-    const running = emu().getOffer("contoso", "contoso-offer").currentOperation?.id;
+    const running = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation?.id;
     assert.deepEqual(
       (await list("?status=running")).map((i) => i.id),
       [running],
@@ -320,8 +320,8 @@ describe("emulator: submissions list", () => {
       [running],
     );
     assert.deepEqual(await list("?status=canceled"), []);
-    await post(emu(), cpp(`${CONTOSO}/cancel`));
-    emu().advanceClock(5);
+    await post(ctx.emu, cpp(`${CONTOSO}/cancel`));
+    ctx.emu.advanceClock(5);
     assert.deepEqual(await list("?status=running"), []);
     assert.deepEqual(
       (await list("?submissionState=canceled")).map((i) => i.id),
@@ -330,8 +330,8 @@ describe("emulator: submissions list", () => {
   });
 
   it("accepts the path without the trailing slash and the 'operations' alias", async () => {
-    const a = (await get(emu(), cpp(`${CONTOSO}/submissions`))).json<SubmissionItem[]>();
-    const b = (await get(emu(), cpp(`${CONTOSO}/operations`))).json<SubmissionItem[]>();
+    const a = (await get(ctx.emu, cpp(`${CONTOSO}/submissions`))).json<SubmissionItem[]>();
+    const b = (await get(ctx.emu, cpp(`${CONTOSO}/operations`))).json<SubmissionItem[]>();
     assert.equal(a.length, 1);
     assert.deepEqual(
       b.map((i) => i.id),
@@ -340,17 +340,17 @@ describe("emulator: submissions list", () => {
   });
 
   it("puts the emails of the body into definition.metadata.emails", async () => {
-    await post(emu(), cpp(`${FABRIKAM}/publish`), {
+    await post(ctx.emu, cpp(`${FABRIKAM}/publish`), {
       body: { metadata: { "notification-emails": "a@x.com" } },
     });
-    const items = (await get(emu(), cpp(`${FABRIKAM}/submissions/`))).json<SubmissionItem[]>();
+    const items = (await get(ctx.emu, cpp(`${FABRIKAM}/submissions/`))).json<SubmissionItem[]>();
     assert.equal(items[0].definition.metadata.emails, "a@x.com");
   });
 });
 
 describe("emulator: offer status", () => {
-  const emu = useEmulator();
-  const status = async (path: string) => (await get(emu(), cpp(`${path}/status`))).json<OperationBody>();
+  const ctx = useEmulator({}, "test");
+  const status = async (path: string) => (await get(ctx.emu, cpp(`${path}/status`))).json<OperationBody>();
 
   it("is neverPublished for an offer without operations", async () => {
     const s = await status(FABRIKAM);
@@ -362,19 +362,19 @@ describe("emulator: offer status", () => {
     const running = await status(CONTOSO);
     assert.equal(running.status, "running");
     assert.equal(running.steps.length, 4);
-    emu().advanceClock(600);
+    ctx.emu.advanceClock(600);
     assert.equal((await status(CONTOSO)).status, "succeeded");
-    emu().startOperation("contoso", "contoso-offer", "golive");
+    ctx.emu.startOperation("contoso", "contoso-offer", "golive");
     assert.equal((await status(CONTOSO)).status, "notStarted");
-    await post(emu(), cpp(`${CONTOSO}/cancel`));
-    emu().advanceClock(5);
+    await post(ctx.emu, cpp(`${CONTOSO}/cancel`));
+    ctx.emu.advanceClock(5);
     const canceled = await status(CONTOSO);
     assert.equal(canceled.status, "canceled");
     assert.ok(canceled.steps.some((s) => s.status === "canceled"));
   });
 
   it("emits GUID operation ids", () => {
-    const id = emu().getOffer("contoso", "contoso-offer").currentOperation?.id ?? "";
+    const id = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation?.id ?? "";
     assert.match(id, GUID);
   });
 });

@@ -7,15 +7,17 @@ import { cpp, get, offerPath, post, postForm, STATIC_TOKEN, useEmulator } from "
 const CONTOSO = offerPath("contoso", "contoso-offer");
 
 describe("emulator: request recording", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   it("records every request in arrival order with method, exact path, headers, body, status and time", async () => {
     const before = Date.now();
-    await get(emu(), cpp(CONTOSO));
-    await post(emu(), cpp(`${CONTOSO}/cancel`), { body: { metadata: { "notification-emails": "a@x.com" } } });
-    await get(emu(), "/api/operations/contoso%24legacy-offer%241%24preview?api-version=2017-10-31");
-    const [first, second, third] = emu().requests;
-    assert.equal(emu().requests.length, 3);
+    await get(ctx.emu, cpp(CONTOSO));
+    await post(ctx.emu, cpp(`${CONTOSO}/cancel`), {
+      body: { metadata: { "notification-emails": "a@x.com" } },
+    });
+    await get(ctx.emu, "/api/operations/contoso%24legacy-offer%241%24preview?api-version=2017-10-31");
+    const [first, second, third] = ctx.emu.requests;
+    assert.equal(ctx.emu.requests.length, 3);
 
     assert.equal(first.method, "GET");
     assert.equal(first.path, `${CONTOSO}?api-version=2017-10-31`);
@@ -36,23 +38,23 @@ describe("emulator: request recording", () => {
 
   it("replaces the Authorization value with 'Bearer <redacted>' and never stores a token", async () => {
     const token = (
-      await postForm(emu(), "/demo-tenant/oauth2/token", {
+      await postForm(ctx.emu, "/demo-tenant/oauth2/token", {
         grant_type: "client_credentials",
         client_id: "demo-client",
         client_secret: "demo-secret",
         resource: "https://cloudpartner.azure.com",
       })
     ).json<{ access_token: string }>().access_token;
-    await get(emu(), cpp(CONTOSO), { token });
-    await get(emu(), cpp(CONTOSO));
-    const issued = emu().issueToken();
-    await get(emu(), cpp(CONTOSO), { token: issued });
+    await get(ctx.emu, cpp(CONTOSO), { token });
+    await get(ctx.emu, cpp(CONTOSO));
+    const issued = ctx.emu.issueToken();
+    await get(ctx.emu, cpp(CONTOSO), { token: issued });
 
-    const [tokenRequest, ...cppRequests] = emu().requests;
+    const [tokenRequest, ...cppRequests] = ctx.emu.requests;
     for (const r of cppRequests) assert.equal(r.headers.authorization, "Bearer <redacted>");
     assert.match(tokenRequest.body, /client_secret=%3Credacted%3E/);
     assert.match(tokenRequest.body, /client_id=demo-client/);
-    const everything = JSON.stringify(emu().requests);
+    const everything = JSON.stringify(ctx.emu.requests);
     for (const secret of [token, issued, STATIC_TOKEN, "demo-secret"]) {
       assert.ok(!everything.includes(secret), `the log must not contain ${secret.slice(0, 6)}…`);
     }
@@ -60,33 +62,33 @@ describe("emulator: request recording", () => {
 
   it("caps recorded bodies at 64 KiB", async () => {
     const big = JSON.stringify({ metadata: { "notification-emails": "a@x.com" }, pad: "x".repeat(100_000) });
-    const reply = await post(emu(), cpp(`${CONTOSO}/cancel`), { body: big });
+    const reply = await post(ctx.emu, cpp(`${CONTOSO}/cancel`), { body: big });
     assert.equal(reply.status, 202);
-    assert.equal(emu().requests[0].body.length, 64 * 1024);
-    assert.equal(emu().requests[0].body, big.slice(0, 64 * 1024));
+    assert.equal(ctx.emu.requests[0].body.length, 64 * 1024);
+    assert.equal(ctx.emu.requests[0].body, big.slice(0, 64 * 1024));
   });
 
   it("counts requests by method, path substring and pattern, never counting admin requests", async () => {
-    await get(emu(), cpp(CONTOSO));
-    await post(emu(), cpp(`${CONTOSO}/cancel`));
-    await post(emu(), cpp(`${CONTOSO}/cancel`));
-    await get(emu(), "/_emulator/health");
-    assert.equal(emu().requests.length, 4);
-    assert.equal(emu().countRequests(), 3);
-    assert.equal(emu().countRequests({ method: "post" }), 2);
-    assert.equal(emu().countRequests({ method: "POST", pathIncludes: "/cancel" }), 2);
-    assert.equal(emu().countRequests({ pathPattern: /contoso-offer\?api-version/g }), 1);
-    assert.equal(emu().countRequests({ pathPattern: /contoso-offer\?api-version/g }), 1);
-    assert.equal(emu().countRequests({ pathIncludes: "/_emulator" }), 0);
+    await get(ctx.emu, cpp(CONTOSO));
+    await post(ctx.emu, cpp(`${CONTOSO}/cancel`));
+    await post(ctx.emu, cpp(`${CONTOSO}/cancel`));
+    await get(ctx.emu, "/_emulator/health");
+    assert.equal(ctx.emu.requests.length, 4);
+    assert.equal(ctx.emu.countRequests(), 3);
+    assert.equal(ctx.emu.countRequests({ method: "post" }), 2);
+    assert.equal(ctx.emu.countRequests({ method: "POST", pathIncludes: "/cancel" }), 2);
+    assert.equal(ctx.emu.countRequests({ pathPattern: /contoso-offer\?api-version/g }), 1);
+    assert.equal(ctx.emu.countRequests({ pathPattern: /contoso-offer\?api-version/g }), 1);
+    assert.equal(ctx.emu.countRequests({ pathIncludes: "/_emulator" }), 0);
   });
 
   it("clearRequests() empties the log in place", async () => {
-    const log = emu().requests;
-    await get(emu(), cpp(CONTOSO));
-    emu().clearRequests();
+    const log = ctx.emu.requests;
+    await get(ctx.emu, cpp(CONTOSO));
+    ctx.emu.clearRequests();
     assert.equal(log.length, 0);
-    await get(emu(), cpp(CONTOSO));
+    await get(ctx.emu, cpp(CONTOSO));
     assert.equal(log.length, 1);
-    assert.equal(emu().countRequests(), 1);
+    assert.equal(ctx.emu.countRequests(), 1);
   });
 });

@@ -17,78 +17,80 @@ async function connectError(url: string): Promise<string | undefined> {
 }
 
 describe("emulator: restart", () => {
-  const emu = useEmulator();
+  const ctx = useEmulator({}, "test");
 
   it("refuses connections while down, then serves the same state on the same port", async () => {
-    const url = emu().url;
-    const token = emu().issueToken();
-    const canceled = await post(emu(), cpp(`${CONTOSO}/cancel`));
+    const url = ctx.emu.url;
+    const token = ctx.emu.issueToken();
+    const canceled = await post(ctx.emu, cpp(`${CONTOSO}/cancel`));
     assert.equal(canceled.status, 202);
     const location = canceled.headers.get("location") ?? "";
-    emu().addFault({ match: { pathIncludes: "/status" }, fault: { type: "status", status: 500 } });
-    const requestsBefore = emu().requests.length;
+    ctx.emu.addFault({ match: { pathIncludes: "/status" }, fault: { type: "status", status: 500 } });
+    const requestsBefore = ctx.emu.requests.length;
 
-    const restarted = emu().restart({ downtimeMs: 400 });
+    const restarted = ctx.emu.restart({ downtimeMs: 400 });
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(await connectError(`${url}/_emulator/health`), "ECONNREFUSED");
     await restarted;
 
-    assert.equal(emu().url, url);
+    assert.equal(ctx.emu.url, url);
     // Operations, tokens, faults and the request log all survived.
-    const op = await get(emu(), location, { token });
+    const op = await get(ctx.emu, location, { token });
     assert.equal(op.status, 200);
     assert.equal(op.json<{ submissionType: string }>().submissionType, "cancel");
-    assert.equal((await get(emu(), cpp(`${CONTOSO}/status`))).status, 500);
-    assert.ok(emu().requests.length > requestsBefore);
+    assert.equal((await get(ctx.emu, cpp(`${CONTOSO}/status`))).status, 500);
+    assert.ok(ctx.emu.requests.length > requestsBefore);
     assert.equal(
-      emu()
-        .getOffer("contoso", "contoso-offer")
-        .history.filter((h) => h.event === "cancelRequested").length,
+      ctx.emu.getOffer("contoso", "contoso-offer").history.filter((h) => h.event === "cancelRequested")
+        .length,
       1,
     );
   });
 
   it("cuts a request in flight without processing it", async () => {
-    emu().addFault({ match: { pathIncludes: "/cancel" }, fault: { type: "latency", ms: 1000 } });
-    const inFlight = post(emu(), cpp(`${CONTOSO}/cancel`)).then(
+    ctx.emu.addFault({ match: { pathIncludes: "/cancel" }, fault: { type: "latency", ms: 1000 } });
+    const inFlight = post(ctx.emu, cpp(`${CONTOSO}/cancel`)).then(
       () => "answered",
       () => "cut",
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await emu().restart({ downtimeMs: 0 });
+    await ctx.emu.restart({ downtimeMs: 0 });
     assert.equal(await inFlight, "cut");
     await new Promise((resolve) => setTimeout(resolve, 1200));
-    const history = emu().getOffer("contoso", "contoso-offer").history;
+    const history = ctx.emu.getOffer("contoso", "contoso-offer").history;
     assert.equal(history.filter((h) => h.event === "cancelRequested").length, 0);
   });
 
   it("POST /_emulator/restart answers 202, then restarts; bad downtimes are 400", async () => {
-    const reply = await call(emu(), "POST", "/_emulator/restart", { token: null, body: { downtimeMs: 300 } });
+    const reply = await call(ctx.emu, "POST", "/_emulator/restart", {
+      token: null,
+      body: { downtimeMs: 300 },
+    });
     assert.equal(reply.status, 202);
     assert.deepEqual(reply.json(), { restartingForMs: 300 });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(await connectError(`${emu().url}/_emulator/health`), "ECONNREFUSED");
+    assert.equal(await connectError(`${ctx.emu.url}/_emulator/health`), "ECONNREFUSED");
     await new Promise((resolve) => setTimeout(resolve, 600));
-    assert.equal((await call(emu(), "GET", "/_emulator/health", { token: null })).status, 200);
+    assert.equal((await call(ctx.emu, "GET", "/_emulator/health", { token: null })).status, 200);
     for (const downtimeMs of [-1, "5", 600_001]) {
-      const bad = await call(emu(), "POST", "/_emulator/restart", { token: null, body: { downtimeMs } });
+      const bad = await call(ctx.emu, "POST", "/_emulator/restart", { token: null, body: { downtimeMs } });
       assert.equal(bad.status, 400);
     }
   });
 
   it("close() during the downtime ends the restart at once", async () => {
-    const restarting = emu().restart({ downtimeMs: 600_000 });
+    const restarting = ctx.emu.restart({ downtimeMs: 600_000 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
-    await emu().close();
+    await ctx.emu.close();
     await restarting;
     assert.ok(Date.now() - started < 5000);
-    assert.equal(await connectError(`${emu().url}/_emulator/health`), "ECONNREFUSED");
+    assert.equal(await connectError(`${ctx.emu.url}/_emulator/health`), "ECONNREFUSED");
   });
 
   it("restart() validates its argument and a closed emulator cannot restart", async () => {
-    await assert.rejects(emu().restart({ downtimeMs: -5 }), RangeError);
-    await emu().close();
-    await assert.rejects(emu().restart({ downtimeMs: 0 }), /closed/);
+    await assert.rejects(ctx.emu.restart({ downtimeMs: -5 }), RangeError);
+    await ctx.emu.close();
+    await assert.rejects(ctx.emu.restart({ downtimeMs: 0 }), /closed/);
   });
 });

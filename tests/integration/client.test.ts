@@ -12,7 +12,8 @@ import {
 import { HttpClient } from "../../provider/http";
 import { locationOperation } from "../../provider/operation";
 import { pollUntilDone } from "../../provider/poller";
-import { P, clientFor, emulatorTokens, ensureRunning, useEmulator } from "./helpers";
+import { useEmulator } from "../emulator/helpers";
+import { P, clientFor, emulatorTokens, ensureRunning } from "./helpers";
 
 const seed: Seed = {
   tenants: { "t-1": { clients: { "client-1": { secret: "client-secret-value-1", publishers: [P] } } } },

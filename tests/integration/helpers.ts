@@ -1,25 +1,8 @@
 /**
  * Shared set-up for tests that talk to the emulator over real HTTP on 127.0.0.1.
  */
-import { Emulator, EmulatorOptions, OperationView, startEmulator } from "../../emulator";
+import { Emulator, OperationView } from "../../emulator";
 import { AccessTokenSource, CppClient, CppClientOptions } from "../../provider/client";
-
-/** Starts an emulator for the enclosing `describe` and closes it afterwards. */
-export function useEmulator(options: EmulatorOptions = {}): { readonly emu: Emulator } {
-  const holder: { emu?: Emulator } = {};
-  before(async () => {
-    holder.emu = await startEmulator(options);
-  });
-  after(async () => {
-    await holder.emu?.close();
-  });
-  return {
-    get emu(): Emulator {
-      if (!holder.emu) throw new Error("emulator not started");
-      return holder.emu;
-    },
-  };
-}
 
 /** A token source that mints tokens straight from the emulator and counts how often it was asked. */
 export function emulatorTokens(

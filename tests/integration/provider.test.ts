@@ -7,7 +7,8 @@ import { clearTokenCache } from "../../provider/credentials";
 import { CancellationError, HTTPError } from "../../provider/errors";
 import { CancellationInputs, checkInputs } from "../../provider/inputs";
 import * as lifecycle from "../../provider/lifecycle";
-import { P, ensureRunning, useEmulator } from "./helpers";
+import { useEmulator } from "../emulator/helpers";
+import { P, ensureRunning } from "./helpers";
 
 /**
  * Every provider method called directly, the way the dynamic-provider runtime calls them:
