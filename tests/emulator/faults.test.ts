@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 
 import { startEmulator, type FaultRule } from "../../emulator";
-import { assertCppError, cpp, get, offerPath, post, STATIC_TOKEN, useEmulator } from "./helpers";
+import { assertCppError, cpp, get, offerPath, post, STATIC_TOKEN, useEmulator, waitFor } from "./helpers";
 
 const CONTOSO = offerPath("contoso", "contoso-offer");
 const OFFER = cpp(CONTOSO);
@@ -155,7 +155,7 @@ describe("emulator: latency, drop and hang", () => {
       () => "answered",
       () => "failed",
     );
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor("the second request to arrive", () => local.requests.length === 2);
     const started = Date.now();
     await local.close();
     assert.ok(Date.now() - started < 1000, `close() took ${Date.now() - started} ms`);
@@ -173,7 +173,7 @@ describe("emulator: latency, drop and hang", () => {
       () => "answered",
       () => "failed",
     );
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor("the request to arrive", () => local.requests.length === 1);
     const started = Date.now();
     await local.close();
     assert.ok(Date.now() - started < 1000);

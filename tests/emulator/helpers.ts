@@ -182,3 +182,20 @@ export async function getOperationAt(
   assert.equal(reply.status, 200, `GET ${path}: ${reply.text}`);
   return reply.json<OperationBody>();
 }
+
+/**
+ * Waits until `condition` holds, checking every `intervalMs`; fails the test naming `what` once
+ * `timeoutMs` has passed. For waits on real I/O (a socket closing, a server listening again, a
+ * request arriving), where a fixed sleep would be a guess.
+ */
+export async function waitFor(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  { timeoutMs = 5000, intervalMs = 10 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) assert.fail(`still waiting after ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -13,6 +13,7 @@ import {
   offerPath,
   post,
   useEmulator,
+  waitFor,
   type OperationBody,
   type SubmissionItem,
 } from "./helpers";
@@ -258,9 +259,14 @@ describe("emulator: GET operation", () => {
     try {
       const id = fast.getOffer("contoso", "contoso-offer").currentOperation?.id ?? "";
       assert.equal(fast.getOperation(id)?.status, "running");
-      await new Promise((r) => setTimeout(r, 1100));
-      const op = (await get(fast, cpp(`${CONTOSO}/operations/${id}`))).json<OperationBody>();
-      assert.equal(op.status, "complete");
+      // Inherently real time (timeScale maps real seconds to emulated ones), so no advanceClock:
+      // the publish must finish on its own, well before the 600 real seconds it would take at 1x.
+      const status = async () =>
+        (await get(fast, cpp(`${CONTOSO}/operations/${id}`))).json<OperationBody>().status;
+      await waitFor("the publish to complete", async () => (await status()) === "complete", {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
     } finally {
       await fast.close();
     }

@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 
-import { call, cpp, get, offerPath, post, useEmulator } from "./helpers";
+import { call, cpp, get, offerPath, post, useEmulator, waitFor } from "./helpers";
 
 const CONTOSO = offerPath("contoso", "contoso-offer");
 
@@ -15,6 +15,8 @@ async function connectError(url: string): Promise<string | undefined> {
     return ((e as Error & { cause?: { code?: string } }).cause?.code ?? String(e)) as string;
   }
 }
+
+const refused = async (url: string) => (await connectError(`${url}/_emulator/health`)) === "ECONNREFUSED";
 
 describe("emulator: restart", () => {
   const ctx = useEmulator({}, "test");
@@ -29,8 +31,7 @@ describe("emulator: restart", () => {
     const requestsBefore = ctx.emu.requests.length;
 
     const restarted = ctx.emu.restart({ downtimeMs: 400 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(await connectError(`${url}/_emulator/health`), "ECONNREFUSED");
+    await waitFor("connections to be refused", () => refused(url));
     await restarted;
 
     assert.equal(ctx.emu.url, url);
@@ -48,15 +49,18 @@ describe("emulator: restart", () => {
   });
 
   it("cuts a request in flight without processing it", async () => {
-    ctx.emu.addFault({ match: { pathIncludes: "/cancel" }, fault: { type: "latency", ms: 1000 } });
+    const latencyMs = 300;
+    ctx.emu.addFault({ match: { pathIncludes: "/cancel" }, fault: { type: "latency", ms: latencyMs } });
     const inFlight = post(ctx.emu, cpp(`${CONTOSO}/cancel`)).then(
       () => "answered",
       () => "cut",
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor("the cancel to arrive", () => ctx.emu.requests.some((r) => r.path.includes("/cancel")));
     await ctx.emu.restart({ downtimeMs: 0 });
     assert.equal(await inFlight, "cut");
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    // Inherently real time: a latency fault holds a request on a real timer (not the emulated
+    // clock), so "never processed later" can only be shown by letting that much real time pass.
+    await new Promise((resolve) => setTimeout(resolve, latencyMs + 200));
     const history = ctx.emu.getOffer("contoso", "contoso-offer").history;
     assert.equal(history.filter((h) => h.event === "cancelRequested").length, 0);
   });
@@ -68,9 +72,8 @@ describe("emulator: restart", () => {
     });
     assert.equal(reply.status, 202);
     assert.deepEqual(reply.json(), { restartingForMs: 300 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(await connectError(`${ctx.emu.url}/_emulator/health`), "ECONNREFUSED");
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await waitFor("connections to be refused", () => refused(ctx.emu.url));
+    await waitFor("the emulator to listen again", async () => !(await refused(ctx.emu.url)));
     assert.equal((await call(ctx.emu, "GET", "/_emulator/health", { token: null })).status, 200);
     for (const downtimeMs of [-1, "5", 600_001]) {
       const bad = await call(ctx.emu, "POST", "/_emulator/restart", { token: null, body: { downtimeMs } });
@@ -80,7 +83,7 @@ describe("emulator: restart", () => {
 
   it("close() during the downtime ends the restart at once", async () => {
     const restarting = ctx.emu.restart({ downtimeMs: 600_000 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor("connections to be refused", () => refused(ctx.emu.url));
     const started = Date.now();
     await ctx.emu.close();
     await restarting;
