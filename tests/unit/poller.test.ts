@@ -101,14 +101,34 @@ describe("poller schedule", () => {
     assert.ok(Date.now() - start < 1000, `took ${Date.now() - start} ms`);
   });
 
-  it("stops at once when aborted", async () => {
+  it("stops at once when aborted mid-sleep, long before the next poll would be due", async () => {
+    // The next poll is ten minutes away: a poller that noticed the abort only at its next poll,
+    // or never, would still be waiting when the bound expires.
+    const tenMinutes = 600_000;
+    const boundMs = 1000;
     const op = scripted([running]);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    await assert.rejects(
-      pollUntilDone(op, { timeoutMs: 60_000, minIntervalMs: 10_000, signal: controller.signal }),
-      AbortError,
+    const polling = pollUntilDone(op, {
+      timeoutMs: 2 * tenMinutes,
+      initialDelayMs: 0,
+      minIntervalMs: tenMinutes,
+      signal: controller.signal,
+      // Abort once the first poll is done and the poller has gone to sleep.
+      onProgress: () => setImmediate(() => controller.abort()),
+    }).then(
+      () => "resolved",
+      (e: unknown) => e,
     );
+    let bound: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      polling,
+      new Promise(
+        (resolve) => (bound = setTimeout(() => resolve(`still waiting after ${boundMs} ms`), boundMs)),
+      ),
+    ]);
+    clearTimeout(bound);
+    assert.ok(outcome instanceof AbortError, String(outcome));
+    assert.equal(op.times.length, 1, "no poll after the abort");
   });
 
   it("tolerates a few garbled bodies in a row, then fails", async () => {
