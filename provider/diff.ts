@@ -5,19 +5,10 @@
  * never differences: a new package version or a fresh token must not re-fire a cancellation.
  */
 import { UNKNOWN } from "./inputs";
+import { DEFAULTS, REPLACE_KEYS, UPDATE_KEYS, hasDefault } from "./inputSpec";
 
-/** A change to any of these creates a new cancellation (replace). */
-export const REPLACE_KEYS = ["publisherId", "offerId", "triggers", "when"] as const;
-/** A change to any of these is recorded in place; nothing is sent to the service. */
-export const UPDATE_KEYS = [
-  "notificationEmails",
-  "expectedOperationId",
-  "ifNothingToCancel",
-  "timeoutSeconds",
-  "pollIntervalSeconds",
-  "endpoint",
-  "apiVersion",
-] as const;
+// Which input does what is the spec's (inputSpec.ts `onChange`); exported here for callers of diff.
+export { REPLACE_KEYS, UPDATE_KEYS };
 
 export interface DiffOutcome {
   changes: boolean;
@@ -49,12 +40,13 @@ function differs(a: unknown, b: unknown, key: string): boolean {
   return stableJson(normalizeDefault(key, a)) !== stableJson(normalizeDefault(key, b));
 }
 
-/** Absent and default are the same thing: older state may lack a field a newer version echoes. */
+/**
+ * Absent and default are the same thing, for every input the spec gives a default: older (or
+ * partial) state may lack a field that `check` now fills in, and that must not read as a change.
+ */
 function normalizeDefault(key: string, v: unknown): unknown {
   if (v === null) return undefined;
-  if (key === "notificationEmails" && Array.isArray(v) && v.length === 0) return undefined;
-  if (key === "ifNothingToCancel" && v === "succeed") return undefined;
-  if (key === "when" && v === "apply") return undefined;
+  if (v !== undefined && hasDefault(key) && stableJson(v) === stableJson(DEFAULTS[key])) return undefined;
   return v;
 }
 

@@ -3,12 +3,17 @@
  * `pulumi preview`, makes no network call, and names the property and the fix in every failure,
  * so bad input never turns into a half-done `pulumi up`.
  */
-import { DEFAULT_API_VERSION } from "./cppService";
+import { DEFAULTS, DEFAULT_POLL_INTERVAL, INPUT, INPUT_NAMES, defaultOf } from "./inputSpec";
 import { isLoopback } from "./loopback";
 
+// Re-exported: callers (bench, credentials) import them from here.
 export { isLoopback };
+export { DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT_SECONDS } from "./inputSpec";
 
-/** The inputs as stored after `check`: defaults applied, shapes normalized. */
+/**
+ * The inputs as stored after `check`: defaults applied, shapes normalized. Its keys are the
+ * spec's (inputSpec.ts); tests/unit/inputSpec.test.ts checks that at compile time.
+ */
 export interface CancellationInputs {
   publisherId: string;
   offerId: string;
@@ -33,8 +38,6 @@ export interface CheckFailure {
 /** The value the engine sends for inputs not known until apply (outputs of other resources). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-export const DEFAULT_TIMEOUT_SECONDS = 1800;
-export const DEFAULT_POLL_INTERVAL = { min: 1, max: 5 };
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const MAX_ID_LENGTH = 100;
@@ -77,21 +80,15 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
     } else out.expectedOperationId = guard;
   }
 
-  out.ifNothingToCancel = checkEnum(
-    news.ifNothingToCancel,
-    "ifNothingToCancel",
-    ["succeed", "fail"],
-    "succeed",
-    fail,
-  );
-  out.when = checkEnum(news.when, "when", ["apply", "destroy"], "apply", fail);
+  out.ifNothingToCancel = checkEnum(news.ifNothingToCancel, INPUT.ifNothingToCancel, fail);
+  out.when = checkEnum(news.when, INPUT.when, fail);
 
   if (news.triggers !== undefined && news.triggers !== null) out.triggers = news.triggers;
 
   out.timeoutSeconds = checkNumber(
     news.timeoutSeconds,
     "timeoutSeconds",
-    DEFAULT_TIMEOUT_SECONDS,
+    DEFAULTS.timeoutSeconds,
     1,
     MAX_TIMEOUT_SECONDS,
     fail,
@@ -102,12 +99,12 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
     out.endpoint = news.endpoint === UNKNOWN ? UNKNOWN : checkEndpoint(news.endpoint, "endpoint", fail);
   }
 
-  const apiVersion = news.apiVersion ?? DEFAULT_API_VERSION;
+  const apiVersion = news.apiVersion ?? DEFAULTS.apiVersion;
   if (apiVersion === UNKNOWN) out.apiVersion = apiVersion;
   else if (typeof apiVersion !== "string" || !API_VERSION_PATTERN.test(apiVersion)) {
     fail(
       "apiVersion",
-      `apiVersion must look like ${DEFAULT_API_VERSION} (YYYY-MM-DD); remove it to use ${DEFAULT_API_VERSION}.`,
+      `apiVersion must look like ${DEFAULTS.apiVersion} (YYYY-MM-DD); remove it to use ${DEFAULTS.apiVersion}.`,
     );
   } else out.apiVersion = apiVersion;
 
@@ -129,20 +126,8 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
   return { inputs: out, failures };
 }
 
-const KNOWN_KEYS = new Set([
-  "publisherId",
-  "offerId",
-  "notificationEmails",
-  "expectedOperationId",
-  "ifNothingToCancel",
-  "when",
-  "triggers",
-  "timeoutSeconds",
-  "pollIntervalSeconds",
-  "endpoint",
-  "apiVersion",
-  "accessToken",
-]);
+/** What `check` accepts (besides the engine's `__provider`): exactly the spec's inputs. */
+const KNOWN_KEYS: ReadonlySet<string> = new Set(INPUT_NAMES);
 
 type Fail = (property: string, reason: string) => void;
 
@@ -182,7 +167,7 @@ export function checkId(value: unknown, property: string, fail: Fail): string | 
 }
 
 function checkEmails(value: unknown, fail: Fail): unknown {
-  if (value === undefined || value === null || value === "") return [];
+  if (value === undefined || value === null || value === "") return defaultOf("notificationEmails");
   if (value === UNKNOWN) return value;
   let list: unknown[];
   if (typeof value === "string") list = value.split(/[,;]/);
@@ -220,11 +205,10 @@ function checkEmails(value: unknown, fail: Fail): unknown {
 
 function checkEnum<T extends string>(
   value: unknown,
-  property: string,
-  allowed: readonly T[],
-  dflt: T,
+  spec: { readonly name: string; readonly values: readonly T[]; readonly default: T },
   fail: Fail,
 ): T | string | undefined {
+  const { name: property, values: allowed, default: dflt } = spec;
   if (value === undefined || value === null || value === "") return dflt;
   if (value === UNKNOWN) return value;
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value;
@@ -257,7 +241,7 @@ function checkNumber(
 }
 
 function checkPollInterval(value: unknown, fail: Fail): unknown {
-  if (value === undefined || value === null || value === "") return { ...DEFAULT_POLL_INTERVAL };
+  if (value === undefined || value === null || value === "") return defaultOf("pollIntervalSeconds");
   if (value === UNKNOWN) return value;
   const bad = () =>
     fail(

@@ -4,8 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { cancellationProvider } from "./dynamicProvider";
+import { SECRET_KEYS } from "./inputSpec";
 import { CancellationStatus, CanceledOperation, RESULT_KEYS } from "./outputs";
 
+/** Its keys are inputSpec.ts's inputs (tests/unit/inputSpec.test.ts checks that at compile time). */
 export interface OfferOperationCancellationArgs {
   /** Publisher id as shown in the Cloud Partner Portal, e.g. `contoso`. Changing it replaces the resource (a new cancel). */
   publisherId: pulumi.Input<string>;
@@ -97,17 +99,18 @@ export class OfferOperationCancellation extends pulumi.dynamic.Resource {
   declare readonly message: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: OfferOperationCancellationArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = {
-      ...args,
-      // Secret whatever the caller passed: the token must never sit in state in clear text.
-      accessToken: args.accessToken === undefined ? undefined : pulumi.secret(args.accessToken),
-    };
+    const props: Record<string, unknown> = { ...args };
+    // Secret whatever the caller passed: a credential must never sit in state in clear text.
+    for (const key of SECRET_KEYS) {
+      const value = (args as unknown as Record<string, unknown>)[key];
+      props[key] = value === undefined ? undefined : pulumi.secret(value);
+    }
     for (const output of RESULT_KEYS) if (!(output in props)) props[output] = undefined;
     super(
       cancellationProvider,
       name,
       props,
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["accessToken"] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: [...SECRET_KEYS] }),
       RESOURCE_MODULE,
       RESOURCE_TYPE,
     );
