@@ -87,7 +87,9 @@ export class CppClient {
       location = header ? resolveOperationLocation(header, this.endpoint, this.apiVersion) : undefined;
     } catch (err) {
       // The cancel was accepted all the same: say so, so that the caller never sends it twice.
-      if (err instanceof UnsafeLocationError) err.acceptedStatus = res.status;
+      if (err instanceof UnsafeLocationError) {
+        throw new UnsafeLocationError(err.message, { acceptedStatus: res.status, cause: err });
+      }
       throw err;
     }
     return { httpStatus: res.status, location, requestId: res.requestId };

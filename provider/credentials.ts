@@ -17,44 +17,8 @@ import { CPP_RESOURCE, DEFAULT_AUTHORITY_HOST, IssuedToken, requestClientSecretT
 import { AccessTokenSource } from "./client";
 import { CredentialError, redactSecrets } from "./errors";
 import { HttpClient } from "./http";
-import { isLoopback } from "./inputs";
-
-/** Provider-level settings, read from stack config in `configure` and from the environment. */
-export interface ProviderSettings {
-  accessToken?: string;
-  tenantId?: string;
-  clientId?: string;
-  clientSecret?: string;
-  authorityHost?: string;
-  endpoint?: string;
-}
-
-/** Stack config keys live under this namespace: `pulumi config set marketplace:tenantId ...`. */
-export const CONFIG_NAMESPACE = "marketplace";
-
-const ENV: Record<keyof ProviderSettings, string[]> = {
-  accessToken: ["MARKETPLACE_ACCESS_TOKEN"],
-  tenantId: ["AZURE_TENANT_ID", "ARM_TENANT_ID"],
-  clientId: ["AZURE_CLIENT_ID", "ARM_CLIENT_ID"],
-  clientSecret: ["AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET"],
-  authorityHost: ["AZURE_AUTHORITY_HOST"],
-  endpoint: ["MARKETPLACE_ENDPOINT"],
-};
-
-/** Stack config wins over environment variables, key by key. */
-export function resolveSettings(
-  config: (key: string) => string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): ProviderSettings {
-  const out: ProviderSettings = {};
-  for (const key of Object.keys(ENV) as (keyof ProviderSettings)[]) {
-    const fromConfig = config(`${CONFIG_NAMESPACE}:${key}`);
-    const value =
-      nonEmpty(fromConfig) ?? ENV[key].map((name) => nonEmpty(env[name])).find((v) => v !== undefined);
-    if (value !== undefined) out[key] = value;
-  }
-  return out;
-}
+import { isLoopback } from "./loopback";
+import { CredentialSettings } from "./settings";
 
 export type CredentialKind = "config-token" | "client-secret" | "input-token" | "azure-identity";
 
@@ -73,7 +37,7 @@ const cache = new Map<string, IssuedToken>();
 const EARLY_RENEWAL_MS = 5 * 60 * 1000;
 
 export function chooseCredential(
-  settings: ProviderSettings,
+  settings: CredentialSettings,
   inputToken: string | undefined,
   http: HttpClient,
 ): CredentialChoice {
@@ -211,8 +175,4 @@ function azureIdentitySource(): AccessTokenSource {
 /** For tests: forget every cached token. */
 export function clearTokenCache(): void {
   cache.clear();
-}
-
-function nonEmpty(v: string | undefined): string | undefined {
-  return v !== undefined && v.trim() !== "" ? v.trim() : undefined;
 }

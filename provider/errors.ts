@@ -98,7 +98,12 @@ export class ResponseError extends CppError {
 export class UnsafeLocationError extends CppError {
   override readonly name = "UnsafeLocationError";
   /** Set when the request whose answer carried the location was accepted (e.g. a cancel's 202). */
-  acceptedStatus?: number;
+  readonly acceptedStatus?: number;
+
+  constructor(message: string, options: { acceptedStatus?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.acceptedStatus = options.acceptedStatus;
+  }
 }
 
 /** Waiting for an operation ran past `timeoutSeconds`. */
@@ -131,6 +136,25 @@ export class CredentialError extends CppError {
  */
 export class CancellationError extends CppError {
   override readonly name = "CancellationError";
+}
+
+/**
+ * The same error with advice appended to its message: a new object of the same class (callers
+ * and tests branch on the class and its fields), with the original as its `cause`. Errors are
+ * never changed after they were thrown.
+ */
+export function withAdvice<E extends Error>(err: E, advice: string): E {
+  const copy = Object.create(Object.getPrototypeOf(err) as object) as E;
+  Object.assign(copy, err);
+  const message = `${err.message} ${advice}`;
+  const hidden = { writable: true, configurable: true, enumerable: false };
+  Object.defineProperty(copy, "message", { ...hidden, value: message });
+  Object.defineProperty(copy, "cause", { ...hidden, value: err });
+  Object.defineProperty(copy, "stack", {
+    ...hidden,
+    value: err.stack?.replace(err.message, message) ?? `${err.name}: ${message}`,
+  });
+  return copy;
 }
 
 const MAX_SERVICE_TEXT = 500;

@@ -4,34 +4,28 @@
  * the next `pulumi up` calls `create` again; the journal lets that call resume the wait instead
  * of sending a second cancel. Entries hold no credentials: only where to look and what was seen.
  *
- * Location: `$MARKETPLACE_CANCEL_JOURNAL_DIR`, else `$PULUMI_HOME/marketplace-cancel/inflight`,
- * else `~/.pulumi/marketplace-cancel/inflight`. Best effort by design: if the directory cannot be
- * written, the provider works as before and only loses this protection.
+ * The directory is a setting (`settings.ts`: `MARKETPLACE_CANCEL_JOURNAL_DIR`, else under
+ * `PULUMI_HOME`). Best effort by design: if it cannot be written, the provider works as before
+ * and only loses this protection.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import type { CanceledOperation } from "./outputs";
+import type { SentCancellation } from "./sentCancellation";
 
-export interface InflightCancellation {
+/**
+ * One journal entry: the sent cancellation and the origin it was sent to. Entries written by
+ * 0.1.0 name the canceled operation by `canceledOperationId` only; {@link restoreSent} reads both.
+ */
+export interface InflightCancellation extends SentCancellation {
   endpoint: string;
-  publisherId: string;
-  offerId: string;
-  /** Absent while the answer is unknown: sent, but the answer was lost (or not yet received). */
-  httpStatus?: 200 | 202;
-  operationLocation?: string;
+  /** 0.1.0's spelling of `canceledOperation.id`. */
   canceledOperationId?: string;
-  requestedAt: string;
 }
 
 /** Entries older than this are ignored: any wait they describe has long ended. */
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
-
-export function journalDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.MARKETPLACE_CANCEL_JOURNAL_DIR) return env.MARKETPLACE_CANCEL_JOURNAL_DIR;
-  const home = env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
-  return path.join(home, "marketplace-cancel", "inflight");
-}
 
 /** One key per declared cancellation: where, what, and the user's "cancel again" triggers. */
 export function journalKey(parts: {
@@ -51,8 +45,8 @@ export function journalKey(parts: {
   return createHash("sha256").update(text).digest("hex").slice(0, 32);
 }
 
-export function readInflight(key: string): InflightCancellation | undefined {
-  const file = path.join(journalDir(), `${key}.json`);
+export function readInflight(dir: string, key: string): InflightCancellation | undefined {
+  const file = path.join(dir, `${key}.json`);
   try {
     const stat = fs.statSync(file);
     if (Date.now() - stat.mtimeMs > MAX_AGE_MS) return undefined;
@@ -62,9 +56,8 @@ export function readInflight(key: string): InflightCancellation | undefined {
   }
 }
 
-export function writeInflight(key: string, entry: InflightCancellation): void {
+export function writeInflight(dir: string, key: string, entry: InflightCancellation): void {
   try {
-    const dir = journalDir();
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = path.join(dir, `${key}.${process.pid}.tmp`);
     fs.writeFileSync(tmp, JSON.stringify(entry), { mode: 0o600 });
@@ -74,10 +67,40 @@ export function writeInflight(key: string, entry: InflightCancellation): void {
   }
 }
 
-export function clearInflight(key: string): void {
+export function clearInflight(dir: string, key: string): void {
   try {
-    fs.rmSync(path.join(journalDir(), `${key}.json`), { force: true });
+    fs.rmSync(path.join(dir, `${key}.json`), { force: true });
   } catch {
     // best effort
   }
+}
+
+/**
+ * The sent cancellation an entry describes. What the journal does not know about the canceled
+ * operation (an entry of 0.1.0 keeps only its id) is taken from the submissions list, where it
+ * may still be running.
+ */
+export function restoreSent(
+  entry: InflightCancellation,
+  running: (Omit<CanceledOperation, "id"> & { id: string }) | undefined,
+): SentCancellation {
+  const id = entry.canceledOperation?.id ?? entry.canceledOperationId;
+  const listed = running && running.id === id ? running : undefined;
+  return {
+    publisherId: entry.publisherId,
+    offerId: entry.offerId,
+    canceledOperation:
+      entry.canceledOperation ??
+      (id
+        ? {
+            id,
+            submissionType: listed?.submissionType,
+            slot: listed?.slot,
+            state: listed?.state ?? "running",
+          }
+        : undefined),
+    requestedAt: entry.requestedAt,
+    httpStatus: entry.httpStatus,
+    operationLocation: entry.operationLocation,
+  };
 }

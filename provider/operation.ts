@@ -5,7 +5,10 @@
  * operation that was running has stopped.
  */
 import { CppClient } from "./client";
+import { HTTPError } from "./errors";
+import { resolveOperationLocation } from "./location";
 import { PollableOperation, PollResult } from "./poller";
+import type { SentCancellation } from "./sentCancellation";
 import { OperationStatus, TERMINAL_STATUSES, normalizeStatus } from "./status";
 
 /** The small typed state of a cancellation while we wait for it. */
@@ -102,4 +105,61 @@ function describe(state: CancellationState): string {
   if (state.step) parts.push(`step '${state.step}'`);
   if (state.percent !== undefined) parts.push(`${state.percent}%`);
   return parts.join(", ");
+}
+
+export interface SentCancellationWatch {
+  /** The sent cancellation being watched; {@link resend} may replace it. */
+  current(): SentCancellation;
+  /** The operation behind the Location is gone (404): from now on the submissions list is watched. */
+  onLocationVanished(location: string): void;
+  /** How long a cancel whose answer was lost gets to take effect (cpp-api.md §1: 1–3 min). */
+  confirmWindowMs: number;
+  /**
+   * Sends the cancel again, because its first answer was lost and the operation still runs past
+   * the confirm window; resolves once the new state is current.
+   */
+  resend(): Promise<void>;
+}
+
+/**
+ * Watches a sent cancellation until it is final, whatever the service did with its answer: the
+ * Location when there is one, else the offer's submissions list. Two quirks are absorbed here, so
+ * the poller sees one operation: a Location whose operation vanishes (404) falls back to the
+ * list, and a cancel whose answer was lost is sent again once, only if the operation still runs
+ * after the confirm window. The Location is resolved against the client's endpoint on every
+ * poll: a resume may run with another endpoint than the one the cancel was sent to.
+ */
+export function sentCancellationOperation(
+  client: CppClient,
+  watch: SentCancellationWatch,
+): PollableOperation<CancellationState> {
+  let locationVanished = false;
+  return {
+    async poll(signal): Promise<PollResult<CancellationState>> {
+      const sent = watch.current();
+      if (sent.operationLocation && !locationVanished) {
+        const location = resolveOperationLocation(sent.operationLocation, client.endpoint, client.apiVersion);
+        try {
+          return await locationOperation(client, location).poll(signal);
+        } catch (err) {
+          if (!(err instanceof HTTPError && err.status === 404)) throw err;
+          locationVanished = true;
+          watch.onLocationVanished(sent.operationLocation);
+        }
+      }
+      const listed = await submissionWatchOperation(
+        client,
+        sent.publisherId,
+        sent.offerId,
+        sent.canceledOperation?.id,
+      ).poll(signal);
+      const answerLost = sent.httpStatus === undefined;
+      if (!listed.done && answerLost && Date.now() >= Date.parse(sent.requestedAt) + watch.confirmWindowMs) {
+        await watch.resend();
+        locationVanished = false;
+      }
+      return listed;
+    },
+    describe,
+  };
 }

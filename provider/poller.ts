@@ -5,6 +5,7 @@
  */
 import { AbortError, OperationTimeoutError, ResponseError } from "./errors";
 import { sleep } from "./http";
+import { DEFAULT_RETRY } from "./retry";
 
 export interface PollResult<S> {
   state: S;
@@ -42,7 +43,8 @@ export interface PollerOptions<S> {
   onProgress?: (progress: PollProgress<S>) => void;
   /**
    * Longest service-requested wait honoured between two polls. A `Retry-After: 3600` would
-   * otherwise sleep through the whole `timeoutSeconds`. Default 120 000 ms, as for throttling.
+   * otherwise sleep through the whole `timeoutSeconds`. Default: the retry policy's cap on a
+   * server-requested delay.
    */
   maxRetryAfterMs?: number;
   /** Polls that may fail in a row with an unusable body before we give up. Default 3. */
@@ -72,7 +74,7 @@ export async function pollUntilDone<S>(
   const max = Math.max(min, options.maxIntervalMs ?? 5000);
   const growth = Math.max(1, options.growth ?? 1.5);
   const maxBad = options.maxConsecutiveBadBodies ?? 3;
-  const maxRetryAfter = Math.max(min, options.maxRetryAfterMs ?? 120_000);
+  const maxRetryAfter = Math.max(min, options.maxRetryAfterMs ?? DEFAULT_RETRY.maxRetryAfterMs);
   const what = options.what ?? "the operation";
   const started = Date.now();
   const deadline = started + options.timeoutMs;

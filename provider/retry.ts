@@ -1,7 +1,10 @@
 /**
- * When to retry an HTTP request, and how long to wait first. Pure functions: the HTTP client
- * asks, this module answers, so the policy can be read (and tested) in one place.
+ * The retry policy, in one place: when to retry an HTTP request and how long to wait first (the
+ * HTTP client asks), and what a failure that outlasted the retries means (the cancellation asks):
+ * may a cancel POST that failed have been acted on anyway, and is the failure worth another
+ * `pulumi up`? Pure functions, so the policy can be read and tested on its own.
  */
+import { HTTPError, NetworkError, ResponseError, TimeoutError } from "./errors";
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 3. */
@@ -25,6 +28,8 @@ export const DEFAULT_RETRY: RetryOptions = {
 const THROTTLED = new Set([429, 503]);
 /** Server errors that are worth another try for idempotent requests. 501 and 505 never get better. */
 const TRANSIENT = new Set([408, 500, 502, 504, 507, 508, 509, 520, 521, 522, 523, 524]);
+/** 5xx answers that prove the server did not act: throttled (503), or it cannot (501, 505). */
+const REFUSED_5XX = new Set([501, 503, 505]);
 
 export type AttemptOutcome =
   | { kind: "response"; status: number; headers: HeaderLookup }
@@ -96,4 +101,31 @@ export function parseRetryAfter(headers: HeaderLookup, now: number = Date.now())
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
+}
+
+/**
+ * True when a failed request that is not idempotent (the cancel POST) may still have been acted
+ * on: it was sent and no answer proves it was refused. 429, 503, 4xx and "never sent" are proof;
+ * a lost, cut or unreadable answer is not, and neither is a 5xx from a gateway or a server that
+ * failed half-way.
+ */
+export function mayHaveReachedService(err: unknown): boolean {
+  if (err instanceof TimeoutError || err instanceof ResponseError) return true;
+  if (err instanceof NetworkError) return !err.requestNotSent;
+  if (err instanceof HTTPError) return err.status >= 500 && !REFUSED_5XX.has(err.status);
+  return false;
+}
+
+/**
+ * True for failures that may pass by themselves (throttling beyond the retries, 408, 5xx, network
+ * failures, garbled answers), for which "run it again" is the advice. Other failures (401/403/404,
+ * credentials, guards) say what to fix instead.
+ */
+export function isTransientFailure(err: unknown): boolean {
+  return (
+    err instanceof NetworkError ||
+    err instanceof TimeoutError ||
+    err instanceof ResponseError ||
+    (err instanceof HTTPError && (err.status === 408 || THROTTLED.has(err.status) || err.status >= 500))
+  );
 }

@@ -3,6 +3,7 @@ import { OfferConfigPatch } from "../../emulator";
 import { clearTokenCache } from "../../provider/credentials";
 import { HTTPError, ResponseError } from "../../provider/errors";
 import { journalKey, writeInflight } from "../../provider/journal";
+import { journalDir } from "../../provider/settings";
 import * as lifecycle from "../../provider/lifecycle";
 import { ResourceInitFailedError } from "../../provider/lifecycle";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -573,8 +574,9 @@ describe("hardening: faults through the provider code paths", function () {
         const { offerId, operationId } = fe.newOffer("died", { cancelSeconds: 0, locationHeader: "none" });
         const inputs = inputsFor(fe.url, offerId);
         // What a killed `up` leaves behind: the journal entry of an accepted cancel, nothing in state.
+        // Written as 0.1.0 wrote it (the canceled operation by id only): entries outlive upgrades.
         const key = journalKey({ ...inputs, endpoint: fe.url });
-        writeInflight(key, {
+        writeInflight(journalDir(), key, {
           endpoint: fe.url,
           publisherId: P,
           offerId,

@@ -1,13 +1,9 @@
 import { strict as assert } from "node:assert";
 import { startEmulator, type Emulator } from "../../emulator";
-import {
-  ProviderSettings,
-  chooseCredential,
-  clearTokenCache,
-  resolveSettings,
-} from "../../provider/credentials";
+import { chooseCredential, clearTokenCache } from "../../provider/credentials";
 import { CredentialError } from "../../provider/errors";
 import { HttpClient } from "../../provider/http";
+import { ConfigLookup, CredentialSettings, resolveSettings } from "../../provider/settings";
 
 /**
  * Where the token comes from, first match wins: stack config over environment variables, key by
@@ -21,14 +17,23 @@ const config =
   (key: string): string | undefined =>
     values[key];
 const http = new HttpClient({ timeoutMs: 2000, retry: { retries: 0 } });
-const choose = (settings: ProviderSettings, inputToken?: string) =>
+/** The settings that say where a token comes from (and the endpoint), without the tuning ones. */
+function configured(
+  lookup: ConfigLookup,
+  env: NodeJS.ProcessEnv,
+): CredentialSettings & { endpoint?: string } {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { retry, confirmWindowMs, journalDir, ...rest } = resolveSettings(lookup, env);
+  return rest;
+}
+const choose = (settings: CredentialSettings, inputToken?: string) =>
   chooseCredential(settings, inputToken, http);
 const secret = { tenantId: "t-1", clientId: "client-1", clientSecret: "client-secret-1" };
 
 describe("credentials", () => {
   describe("settings: stack config over environment variables, key by key", () => {
     it("takes each key from stack config when set there, else from the environment", () => {
-      const settings = resolveSettings(
+      const settings = configured(
         config({
           "marketplace:tenantId": "tenant-from-config",
           "marketplace:endpoint": "https://config.example",
@@ -48,7 +53,7 @@ describe("credentials", () => {
 
     it("reads the Azure variables first, then their ARM_ spellings", () => {
       assert.deepEqual(
-        resolveSettings(config({}), {
+        configured(config({}), {
           AZURE_CLIENT_SECRET: "azure-secret",
           ARM_CLIENT_SECRET: "arm-secret",
           ARM_TENANT_ID: "arm-tenant",
@@ -75,16 +80,16 @@ describe("credentials", () => {
         authorityHost: "e",
         endpoint: "f",
       };
-      assert.deepEqual(resolveSettings(config({}), env), expected);
+      assert.deepEqual(configured(config({}), env), expected);
       const fromConfig = Object.fromEntries(
         Object.entries(expected).map(([k, v]) => [`marketplace:${k}`, v]),
       );
-      assert.deepEqual(resolveSettings(config(fromConfig), {}), expected);
+      assert.deepEqual(configured(config(fromConfig), {}), expected);
     });
 
     it("treats empty and blank values as unset and trims the rest", () => {
       assert.deepEqual(
-        resolveSettings(config({ "marketplace:accessToken": "  ", "marketplace:clientId": " client " }), {
+        configured(config({ "marketplace:accessToken": "  ", "marketplace:clientId": " client " }), {
           MARKETPLACE_ACCESS_TOKEN: "env-token",
           AZURE_TENANT_ID: "",
         }),
@@ -101,7 +106,7 @@ describe("credentials", () => {
     });
 
     it("an access token from the environment wins over the input too", () => {
-      const settings = resolveSettings(config({}), { MARKETPLACE_ACCESS_TOKEN: "env-token" });
+      const settings = configured(config({}), { MARKETPLACE_ACCESS_TOKEN: "env-token" });
       assert.equal(choose(settings, "input-token").kind, "config-token");
     });
 

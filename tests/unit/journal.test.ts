@@ -5,11 +5,12 @@ import * as path from "node:path";
 import {
   InflightCancellation,
   clearInflight,
-  journalDir,
   journalKey,
   readInflight,
+  restoreSent,
   writeInflight,
 } from "../../provider/journal";
+import { journalDir } from "../../provider/settings";
 
 /**
  * The journal: accepted cancellations not yet in Pulumi state, so a `create` after a killed `up`
@@ -63,7 +64,7 @@ describe("journal", () => {
     });
   });
 
-  describe("directory", () => {
+  describe("directory (a setting, settings.ts)", () => {
     it("is MARKETPLACE_CANCEL_JOURNAL_DIR when set", () => {
       assert.equal(journalDir({ MARKETPLACE_CANCEL_JOURNAL_DIR: "/j", PULUMI_HOME: "/p" }), "/j");
     });
@@ -81,84 +82,102 @@ describe("journal", () => {
 
   describe("entries", () => {
     let dir: string;
-    let saved: string | undefined;
     const key = journalKey(parts);
     const file = () => path.join(dir, `${key}.json`);
 
     beforeEach(() => {
       dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pmc-journal-test-")), "nested", "inflight");
-      saved = process.env.MARKETPLACE_CANCEL_JOURNAL_DIR;
-      process.env.MARKETPLACE_CANCEL_JOURNAL_DIR = dir;
     });
     afterEach(() => {
-      if (saved === undefined) delete process.env.MARKETPLACE_CANCEL_JOURNAL_DIR;
-      else process.env.MARKETPLACE_CANCEL_JOURNAL_DIR = saved;
       fs.rmSync(path.dirname(path.dirname(dir)), { recursive: true, force: true });
     });
 
     it("reads back what was written, in the configured directory, which it creates", () => {
-      writeInflight(key, entry);
-      assert.deepEqual(readInflight(key), entry);
+      writeInflight(dir, key, entry);
+      assert.deepEqual(readInflight(dir, key), entry);
       assert.ok(fs.existsSync(file()));
     });
 
     it("keeps entries private to the user and leaves no temporary file behind", () => {
-      writeInflight(key, entry);
+      writeInflight(dir, key, entry);
       assert.equal(fs.statSync(file()).mode & 0o777, 0o600);
       assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
       assert.deepEqual(fs.readdirSync(dir), [`${key}.json`]);
     });
 
     it("replaces an entry when written again", () => {
-      writeInflight(key, { ...entry, httpStatus: undefined });
-      writeInflight(key, entry);
-      assert.equal(readInflight(key)?.httpStatus, 202);
+      writeInflight(dir, key, { ...entry, httpStatus: undefined });
+      writeInflight(dir, key, entry);
+      assert.equal(readInflight(dir, key)?.httpStatus, 202);
     });
 
     it("keeps entries of other keys apart", () => {
       const other = journalKey({ ...parts, offerId: "other" });
-      writeInflight(key, entry);
-      assert.equal(readInflight(other), undefined);
-      clearInflight(other);
-      assert.deepEqual(readInflight(key), entry);
+      writeInflight(dir, key, entry);
+      assert.equal(readInflight(dir, other), undefined);
+      clearInflight(dir, other);
+      assert.deepEqual(readInflight(dir, key), entry);
     });
 
     it("forgets an entry once cleared; clearing a missing entry is fine", () => {
-      writeInflight(key, entry);
-      clearInflight(key);
-      assert.equal(readInflight(key), undefined);
-      assert.doesNotThrow(() => clearInflight(key));
+      writeInflight(dir, key, entry);
+      clearInflight(dir, key);
+      assert.equal(readInflight(dir, key), undefined);
+      assert.doesNotThrow(() => clearInflight(dir, key));
     });
 
     it("reads nothing when nothing was written", () => {
-      assert.equal(readInflight(key), undefined);
+      assert.equal(readInflight(dir, key), undefined);
     });
 
     it("reads a corrupt entry as nothing, and a new write replaces it", () => {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(file(), '{"endpoint":"https://cloudpart');
-      assert.equal(readInflight(key), undefined);
-      writeInflight(key, entry);
-      assert.deepEqual(readInflight(key), entry);
+      assert.equal(readInflight(dir, key), undefined);
+      writeInflight(dir, key, entry);
+      assert.deepEqual(readInflight(dir, key), entry);
     });
 
     it("ignores an entry older than a week: any wait it describes has long ended", () => {
-      writeInflight(key, entry);
+      writeInflight(dir, key, entry);
       const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
       fs.utimesSync(file(), eightDaysAgo, eightDaysAgo);
-      assert.equal(readInflight(key), undefined);
+      assert.equal(readInflight(dir, key), undefined);
       const sixDaysAgo = new Date(Date.now() - 6 * 24 * 3600 * 1000);
       fs.utimesSync(file(), sixDaysAgo, sixDaysAgo);
-      assert.deepEqual(readInflight(key), entry);
+      assert.deepEqual(readInflight(dir, key), entry);
     });
 
     it("never fails a call when the directory cannot be written: it only loses its protection", () => {
       // A file where the directory should be: mkdir fails whoever runs the test (root included).
       fs.mkdirSync(path.dirname(dir), { recursive: true });
       fs.writeFileSync(dir, "not a directory");
-      assert.doesNotThrow(() => writeInflight(key, entry));
-      assert.equal(readInflight(key), undefined);
-      assert.doesNotThrow(() => clearInflight(key));
+      assert.doesNotThrow(() => writeInflight(dir, key, entry));
+      assert.equal(readInflight(dir, key), undefined);
+      assert.doesNotThrow(() => clearInflight(dir, key));
+    });
+  });
+
+  describe("the sent cancellation an entry restores", () => {
+    it("is the entry itself when it names the canceled operation in full", () => {
+      const op = { id: "op-1", submissionType: "publish", slot: "preview", state: "running" };
+      const sent = restoreSent({ ...entry, canceledOperation: op }, undefined);
+      assert.deepEqual(sent, {
+        publisherId: "contoso",
+        offerId: "offer",
+        canceledOperation: op,
+        requestedAt: entry.requestedAt,
+        httpStatus: 202,
+        operationLocation: entry.operationLocation,
+      });
+    });
+
+    it("completes an entry of 0.1.0 (only canceledOperationId) from the running operation it names", () => {
+      const running = { id: "op-1", submissionType: "golive", slot: "production", state: "running" };
+      assert.deepEqual(restoreSent(entry, running).canceledOperation, running);
+      const idOnly = { id: "op-1", submissionType: undefined, slot: undefined, state: "running" };
+      assert.deepEqual(restoreSent(entry, undefined).canceledOperation, idOnly);
+      assert.deepEqual(restoreSent(entry, { ...running, id: "op-2" }).canceledOperation, idOnly);
     });
   });
 });

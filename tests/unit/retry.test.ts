@@ -1,5 +1,13 @@
 import { strict as assert } from "node:assert";
-import { DEFAULT_RETRY, backoff, parseRetryAfter, retryDelay } from "../../provider/retry";
+import { CredentialError, HTTPError, NetworkError, ResponseError, TimeoutError } from "../../provider/errors";
+import {
+  DEFAULT_RETRY,
+  backoff,
+  isTransientFailure,
+  mayHaveReachedService,
+  parseRetryAfter,
+  retryDelay,
+} from "../../provider/retry";
 
 const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name.toLowerCase()] ?? null });
 const none = headers({});
@@ -98,4 +106,44 @@ describe("retry policy", () => {
         DEFAULT_RETRY.maxDelayMs,
       ));
   });
+});
+
+describe("what a failed request means once the retries are spent", () => {
+  const http = (status: number) => new HTTPError({ method: "POST", path: "/cancel", status });
+  const cases: [string, Error, boolean, boolean][] = [
+    // [what, error, may the cancel POST have reached the service?, transient (run again)?]
+    ["a lost answer (timeout)", new TimeoutError("POST", "/cancel", 30_000), true, true],
+    ["an unreadable answer", new ResponseError("POST", "/cancel", 202, "not JSON"), true, true],
+    [
+      "a connection cut after sending",
+      new NetworkError("POST", "/cancel", "ECONNRESET", false, "reset"),
+      true,
+      true,
+    ],
+    [
+      "a connection refused (never sent)",
+      new NetworkError("POST", "/cancel", "ECONNREFUSED", true, "refused"),
+      false,
+      true,
+    ],
+    ["a gateway 502", http(502), true, true],
+    ["a server 500", http(500), true, true],
+    ["a gateway 504", http(504), true, true],
+    ["throttling 503", http(503), false, true],
+    ["throttling 429", http(429), false, true],
+    ["501 not implemented", http(501), false, true],
+    ["505 version not supported", http(505), false, true],
+    ["408 request timeout", http(408), false, true],
+    ["400 bad request", http(400), false, false],
+    ["403 forbidden", http(403), false, false],
+    ["404 not found", http(404), false, false],
+    ["409 conflict", http(409), false, false],
+    ["a credential problem", new CredentialError("no credentials"), false, false],
+  ];
+  for (const [what, err, reached, transient] of cases) {
+    it(`${what}: ${reached ? "may have reached the service" : "provably not acted on"}, ${transient ? "transient" : "says what to fix"}`, () => {
+      assert.equal(mayHaveReachedService(err), reached);
+      assert.equal(isTransientFailure(err), transient);
+    });
+  }
 });

@@ -1,0 +1,349 @@
+/**
+ * The cancellation itself, as one sequence: look at what runs, apply the guard, send the cancel
+ * once, wait, finish. The lifecycle handlers (`lifecycle.ts`) only choose where to enter it:
+ * `create` (and `delete` for `when: "destroy"`) from the start, `update` to resume a recorded
+ * wait, `read` to look again. A cancel the service may have taken is never forgotten: the journal
+ * holds it until the engine has the state, and a wait that fails leaves the state `pending`.
+ */
+import { CppError, HTTPError, OperationTimeoutError, UnsafeLocationError } from "./errors";
+import {
+  Phase,
+  cancellationFailed,
+  guardFailed,
+  notSent,
+  nothingToCancel,
+  waitFailedOnDelete,
+  waitInterrupted,
+} from "./failures";
+import type { CancellationInputs } from "./inputs";
+import {
+  InflightCancellation,
+  clearInflight,
+  journalKey,
+  readInflight,
+  restoreSent,
+  writeInflight,
+} from "./journal";
+import { resolveOperationLocation } from "./location";
+import { sentCancellationOperation } from "./operation";
+import type { CanceledOperation, CancellationOutputs } from "./outputs";
+import { RESULT_KEYS } from "./outputs";
+import { formatDuration, pollUntilDone } from "./poller";
+import { progressLine } from "./progress";
+import { mayHaveReachedService } from "./retry";
+import { SentCancellation, fromOutputs, operationIdOf, pendingOutputs } from "./sentCancellation";
+import { normalizeStatus } from "./status";
+import type { Context } from "./context";
+
+/**
+ * The error shape the dynamic-provider runtime turns into "resource created but not initialized":
+ * the engine records `properties` under `id` and calls `update` on the next `pulumi up`.
+ */
+export class ResourceInitFailedError extends CppError {
+  override readonly name = "ResourceInitFailedError";
+  readonly properties: CancellationOutputs & { __provider?: unknown };
+
+  constructor(
+    readonly id: string,
+    properties: CancellationOutputs,
+    readonly reasons: string[],
+    /**
+     * The serialized provider from the inputs. The runtime records `properties` as they are, and
+     * a later `refresh` or `destroy` loads the provider from them: without it they would fail.
+     */
+    serializedProvider: unknown,
+  ) {
+    super(reasons.join(" "));
+    this.properties =
+      serializedProvider === undefined ? properties : { ...properties, __provider: serializedProvider };
+  }
+}
+
+/** The operation running on the offer now (the newest), if any. */
+export async function newestRunning(
+  ctx: Context,
+  target: { publisherId: string; offerId: string },
+): Promise<CanceledOperation | undefined> {
+  const list = await ctx.client.listSubmissions(target.publisherId, target.offerId, { status: "running" });
+  // The filter is applied by the service, but older revisions ignored it: filter again.
+  const running = list.find((s) => {
+    const n = normalizeStatus(s.state);
+    return n.status === "running" || n.status === "notStarted";
+  });
+  return running
+    ? { id: running.id, submissionType: running.submissionType, slot: running.slot, state: running.state }
+    : undefined;
+}
+
+/**
+ * Cancels whatever runs on the offer and waits for it (create, and delete with `when: "destroy"`).
+ * Also resumes a wait found in the journal: an earlier process was killed after the service
+ * accepted the cancel, before the engine recorded anything.
+ */
+export async function cancelNow(
+  id: string,
+  inputs: CancellationInputs,
+  ctx: Context,
+  phase: "create" | "delete",
+): Promise<CancellationOutputs> {
+  const key = journalKey({ ...inputs, endpoint: ctx.endpoint });
+  const dir = ctx.settings.journalDir;
+  const running = await newestRunning(ctx, inputs).catch((err: unknown) => {
+    throw notSent(err, phase);
+  });
+  const inflight = readInflight(dir, key);
+  const inflightId = inflight?.canceledOperation?.id ?? inflight?.canceledOperationId;
+  if (inflight && inflight.endpoint === ctx.endpoint && (!running || running.id === inflightId)) {
+    ctx.print(
+      `${ctx.subject}: a cancel sent at ${inflight.requestedAt} was interrupted before it was recorded; resuming its wait (no new cancel is sent).`,
+    );
+    return waitAndFinish(id, inputs, restoreSent(inflight, running), ctx, { phase, resuming: true });
+  }
+  if (inflight) clearInflight(dir, key);
+
+  if (inputs.expectedOperationId && running?.id !== inputs.expectedOperationId) {
+    throw guardFailed({ ...inputs, expectedOperationId: inputs.expectedOperationId }, running);
+  }
+  if (!running) {
+    if (inputs.ifNothingToCancel === "fail") throw nothingToCancel(inputs);
+    const message = `Nothing was running on ${inputs.publisherId}/${inputs.offerId}; no cancel was sent.`;
+    ctx.print(`${ctx.subject}: ${message}`);
+    return recordOutputs(inputs, {
+      status: "nothingToCancel",
+      completedAt: new Date().toISOString(),
+      message,
+      operationStatus: undefined,
+    });
+  }
+
+  ctx.print(`${ctx.subject}: cancelling ${running.submissionType ?? "operation"} ${running.id}.`);
+  const sent = await sendCancel(ctx, inputs, running, phase);
+  return waitAndFinish(id, inputs, sent, ctx, { phase, resuming: false });
+}
+
+/** Resumes the wait of a cancellation recorded as pending (update after a timeout or a failed wait). */
+export function resumeWait(
+  id: string,
+  olds: CancellationOutputs,
+  news: CancellationInputs,
+  ctx: Context,
+): Promise<CancellationOutputs> {
+  ctx.print(
+    `${ctx.subject}: resuming the wait for the cancellation requested at ${olds.requestedAt} (no new cancel is sent).`,
+  );
+  return waitAndFinish(id, news, fromOutputs(olds), ctx, {
+    phase: "update",
+    resuming: true,
+    operationStatus: olds.operationStatus,
+  });
+}
+
+/**
+ * Sends the cancel, once, and returns what was sent. The journal entry is written before sending:
+ * if the answer is lost (timeout, cut connection, unreadable body, a gateway 5xx), the service may
+ * have acted, so no second cancel is sent right away. The state then has no `httpStatus`, and the
+ * wait watches the submissions list; only if the operation still runs a confirm window after this
+ * cancel is it sent again (see `sentCancellationOperation`).
+ */
+async function sendCancel(
+  ctx: Context,
+  inputs: CancellationInputs,
+  canceledOperation: CanceledOperation,
+  phase: Phase,
+): Promise<SentCancellation> {
+  const key = journalKey({ ...inputs, endpoint: ctx.endpoint });
+  const dir = ctx.settings.journalDir;
+  const sent: SentCancellation = {
+    publisherId: inputs.publisherId,
+    offerId: inputs.offerId,
+    canceledOperation,
+    requestedAt: new Date().toISOString(),
+  };
+  const journal = (s: SentCancellation): InflightCancellation => ({
+    ...s,
+    endpoint: ctx.endpoint,
+    // Read by 0.1.0, should a user go back to it with a wait in flight.
+    canceledOperationId: canceledOperation.id,
+  });
+  writeInflight(dir, key, journal(sent));
+  try {
+    const res = await ctx.client.cancel(inputs.publisherId, inputs.offerId, {
+      notificationEmails: inputs.notificationEmails,
+    });
+    const answered: SentCancellation = {
+      ...sent,
+      httpStatus: res.httpStatus,
+      operationLocation: res.location?.href,
+    };
+    writeInflight(dir, key, journal(answered));
+    ctx.print(
+      `${ctx.subject}: the service answered ${res.httpStatus}${res.location ? `; watching ${res.location.pathname}` : res.httpStatus === 202 ? " without a location; watching the submissions list" : "; confirming through the submissions list"}.`,
+    );
+    return answered;
+  } catch (err) {
+    if (err instanceof UnsafeLocationError && err.acceptedStatus === 202) {
+      // Accepted all the same: the token is not sent to that location; watch the list instead.
+      ctx.print(`${ctx.subject}: warning: ${err.message} Watching the submissions list instead.`);
+      const accepted: SentCancellation = { ...sent, httpStatus: 202 };
+      writeInflight(dir, key, journal(accepted));
+      ctx.print(
+        `${ctx.subject}: the service answered 202 without a location; watching the submissions list.`,
+      );
+      return accepted;
+    }
+    if (mayHaveReachedService(err)) {
+      ctx.print(
+        `${ctx.subject}: no usable answer to the cancel (${(err as Error).message}) It may have reached the service, so it is not sent again unless ${canceledOperation.id} is still running ${formatDuration(ctx.settings.confirmWindowMs)} after it was sent; watching the submissions list.`,
+      );
+      return sent;
+    }
+    clearInflight(dir, key);
+    throw notSent(err, phase);
+  }
+}
+
+/**
+ * Polls until the cancellation is final. A timeout or any other failure of the wait turns into
+ * {@link ResourceInitFailedError} (create/update) so the engine records the pending state and the
+ * next `up` resumes here: a cancel the service accepted is never forgotten.
+ */
+async function waitAndFinish(
+  id: string,
+  inputs: CancellationInputs,
+  first: SentCancellation,
+  ctx: Context,
+  opts: { phase: Phase; resuming: boolean; operationStatus?: string },
+): Promise<CancellationOutputs> {
+  const key = journalKey({ ...inputs, endpoint: ctx.endpoint });
+  const dir = ctx.settings.journalDir;
+  let sent = first;
+  let operationStatus = opts.operationStatus;
+  let resendRefused: unknown;
+  const operation = sentCancellationOperation(ctx.client, {
+    current: () => sent,
+    confirmWindowMs: ctx.settings.confirmWindowMs,
+    onLocationVanished: (location) => {
+      ctx.print(
+        `${ctx.subject}: warning: the operation ${location} no longer exists; watching the submissions list instead.`,
+      );
+      operationStatus = "notFound";
+    },
+    resend: async () => {
+      ctx.print(
+        `${ctx.subject}: ${sent.canceledOperation?.id} is still running ${formatDuration(ctx.settings.confirmWindowMs)} after the cancel whose answer was lost, so that cancel did not take effect; sending it again.`,
+      );
+      try {
+        sent = await sendCancel(ctx, inputs, sent.canceledOperation as CanceledOperation, opts.phase);
+      } catch (err) {
+        resendRefused = err;
+        throw err;
+      }
+    },
+  });
+  const pending = (): CancellationOutputs =>
+    recordOutputs(inputs, { ...pendingOutputs(sent), operationStatus });
+
+  let outcome;
+  try {
+    outcome = await pollUntilDone(operation, {
+      timeoutMs: inputs.timeoutSeconds * 1000,
+      minIntervalMs: inputs.pollIntervalSeconds.min * 1000,
+      maxIntervalMs: inputs.pollIntervalSeconds.max * 1000,
+      initialDelayMs: sent.httpStatus === 200 || opts.resuming ? 0 : undefined,
+      what: `the cancellation of ${inputs.publisherId}/${inputs.offerId}`,
+      onProgress: (p) => ctx.print(progressLine(ctx.subject, p)),
+    });
+  } catch (err) {
+    // A resend the service refused ends the call as the first send would have: nothing to wait on.
+    if (err === resendRefused) throw err;
+    // State now holds the pending wait (create/update), or the error says how to resume (delete).
+    if (opts.phase === "delete") throw waitFailedOnDelete(err);
+    clearInflight(dir, key);
+    const { message, reason } = waitInterrupted(err, sent, ctx.settings.confirmWindowMs);
+    const lastStatus = err instanceof OperationTimeoutError ? err.lastStatus : operationStatus;
+    throw new ResourceInitFailedError(
+      id,
+      { ...pending(), operationStatus: lastStatus, message },
+      [reason],
+      providerOf(inputs),
+    );
+  }
+  clearInflight(dir, key);
+  const state = outcome.state;
+  if (state.status === "failed") {
+    throw cancellationFailed(inputs, { ...state, elapsedMs: outcome.elapsedMs }, opts.phase);
+  }
+  const status = state.status === "canceled" ? "canceled" : "succeeded";
+  const message = `Cancellation ${status} after ${formatDuration(outcome.elapsedMs)} (${outcome.pollCount} status request${outcome.pollCount === 1 ? "" : "s"}).`;
+  ctx.print(`${ctx.subject}: ${message}`);
+  return recordOutputs(inputs, {
+    ...pendingOutputs(sent),
+    status,
+    operationStatus: state.rawStatus,
+    completedAt: new Date().toISOString(),
+    message,
+  });
+}
+
+/**
+ * `refresh`: reads the watched operation again. A pending cancellation that has finished is
+ * recorded as such; a vanished operation is reported, not silently dropped.
+ */
+export async function lookAgain(props: CancellationOutputs, ctx: Context): Promise<CancellationOutputs> {
+  if (!props.operationLocation) return props;
+  // Resolved against today's endpoint: it may have changed since the cancel was sent.
+  const location = resolveOperationLocation(
+    props.operationLocation,
+    ctx.client.endpoint,
+    ctx.client.apiVersion,
+  );
+  try {
+    const { snapshot } = await ctx.client.getOperation(location);
+    const next: CancellationOutputs = { ...props, operationStatus: snapshot.status.raw };
+    if (
+      props.status === "pending" &&
+      (snapshot.status.status === "succeeded" || snapshot.status.status === "canceled")
+    ) {
+      next.status = snapshot.status.status;
+      next.completedAt = new Date().toISOString();
+      next.message = `The cancellation finished (${snapshot.status.raw}); seen by refresh.`;
+    }
+    return next;
+  } catch (err) {
+    if (!(err instanceof HTTPError && err.status === 404)) throw err;
+    ctx.print(
+      `${ctx.subject}: warning: the operation ${props.operationLocation} no longer exists on the service; keeping the record.`,
+    );
+    return {
+      ...props,
+      operationStatus: "notFound",
+      message: "The cancellation operation is no longer listed by the service (it may have been cleaned up).",
+    };
+  }
+}
+
+/**
+ * Outputs = the normalized inputs + results. The access token is echoed only so `refresh` and
+ * `destroy` can use it when nothing else is configured; the resource marks it secret.
+ */
+export function recordOutputs(
+  inputs: CancellationInputs,
+  results: Partial<CancellationOutputs>,
+): CancellationOutputs {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(inputs))
+    if (k !== "__provider" && !(RESULT_KEYS as readonly string[]).includes(k)) out[k] = v;
+  // Nested undefineds too (e.g. a slot the service did not list): the runtime's protobuf Struct
+  // rejects them ("Unexpected struct type") and the engine would record nothing.
+  for (const [k, v] of Object.entries(results))
+    out[k] = v && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v;
+  for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
+  return out as unknown as CancellationOutputs;
+}
+
+/** The serialized provider the runtime passed along with the inputs, if any. */
+function providerOf(inputs: CancellationInputs): unknown {
+  return (inputs as CancellationInputs & { __provider?: unknown }).__provider;
+}
+
+export { operationIdOf };

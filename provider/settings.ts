@@ -1,0 +1,94 @@
+/**
+ * Everything the provider reads from outside its inputs, in one place: stack config under
+ * `marketplace:` (handed to `configure`) and environment variables. Stack config wins over the
+ * environment, key by key. Each lifecycle call resolves the settings once and passes them down;
+ * no other module reads `process.env` or stack config.
+ */
+import * as os from "node:os";
+import * as path from "node:path";
+import type { RetryOptions } from "./retry";
+
+/** Stack config keys live under this namespace: `pulumi config set marketplace:tenantId ...`. */
+export const CONFIG_NAMESPACE = "marketplace";
+
+/** Where a bearer token comes from, when configured (see credentials.ts for the order). */
+export interface CredentialSettings {
+  accessToken?: string;
+  tenantId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  authorityHost?: string;
+}
+
+export interface ProviderSettings extends CredentialSettings {
+  /** Default CPP origin for resources without an `endpoint` input. */
+  endpoint?: string;
+  /** Per-request timeout; absent: the HTTP client's default. */
+  requestTimeoutMs?: number;
+  /** Overrides of the retry policy's defaults. */
+  retry: Partial<RetryOptions>;
+  /** How long a cancel whose answer was lost gets to take effect before it is sent again. */
+  confirmWindowMs: number;
+  /** Where the journal of accepted, not yet recorded cancellations lives. */
+  journalDir: string;
+}
+
+/** cpp-api.md §1: a cancel takes effect within 1–3 minutes; 5 leaves room. */
+export const DEFAULT_CONFIRM_WINDOW_MS = 5 * 60 * 1000;
+
+/** Settings that stack config or the environment may give, and the variables that give them. */
+const CONFIGURABLE: Record<keyof CredentialSettings | "endpoint", string[]> = {
+  accessToken: ["MARKETPLACE_ACCESS_TOKEN"],
+  tenantId: ["AZURE_TENANT_ID", "ARM_TENANT_ID"],
+  clientId: ["AZURE_CLIENT_ID", "ARM_CLIENT_ID"],
+  clientSecret: ["AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET"],
+  authorityHost: ["AZURE_AUTHORITY_HOST"],
+  endpoint: ["MARKETPLACE_ENDPOINT"],
+};
+
+export type ConfigLookup = (key: string) => string | undefined;
+
+export function resolveSettings(
+  config: ConfigLookup,
+  env: NodeJS.ProcessEnv = process.env,
+): ProviderSettings {
+  const out: ProviderSettings = {
+    retry: {},
+    confirmWindowMs: numberFrom(env.MARKETPLACE_CANCEL_CONFIRM_WINDOW_MS) ?? DEFAULT_CONFIRM_WINDOW_MS,
+    journalDir: journalDir(env),
+  };
+  for (const key of Object.keys(CONFIGURABLE) as (keyof typeof CONFIGURABLE)[]) {
+    const value =
+      nonEmpty(config(`${CONFIG_NAMESPACE}:${key}`)) ??
+      CONFIGURABLE[key].map((name) => nonEmpty(env[name])).find((v) => v !== undefined);
+    if (value !== undefined) out[key] = value;
+  }
+  const requestTimeoutMs = numberFrom(env.MARKETPLACE_REQUEST_TIMEOUT_MS);
+  if (requestTimeoutMs !== undefined) out.requestTimeoutMs = requestTimeoutMs;
+  const retries = numberFrom(env.MARKETPLACE_RETRIES);
+  const baseDelayMs = numberFrom(env.MARKETPLACE_RETRY_BASE_DELAY_MS);
+  if (retries !== undefined) out.retry.retries = retries;
+  if (baseDelayMs !== undefined) out.retry.baseDelayMs = baseDelayMs;
+  return out;
+}
+
+/**
+ * `$MARKETPLACE_CANCEL_JOURNAL_DIR`, else `$PULUMI_HOME/marketplace-cancel/inflight`, else
+ * `~/.pulumi/marketplace-cancel/inflight`: beside the engine's own state on this machine.
+ */
+export function journalDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MARKETPLACE_CANCEL_JOURNAL_DIR) return env.MARKETPLACE_CANCEL_JOURNAL_DIR;
+  const home = env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
+  return path.join(home, "marketplace-cancel", "inflight");
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v !== undefined && v.trim() !== "" ? v.trim() : undefined;
+}
+
+/** A non-negative number, or undefined for anything else (a typo must not become 0 retries). */
+function numberFrom(v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === "") return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
