@@ -16,7 +16,7 @@ module.exports = tseslint.config(
     },
   },
   {
-    files: ["tests/**/*.ts", "bench/**/*.ts"],
+    files: ["tests/**/*.ts", "tools/**/*.ts", "bench/**/*.ts"],
     rules: { "@typescript-eslint/no-non-null-assertion": "off" },
   },
 );

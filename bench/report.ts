@@ -20,7 +20,7 @@ export interface MachineFacts {
   pulumiSdk: string;
   loadStart: number[];
   loadEnd?: number[];
-  /** git HEAD of the measured code, and uncommitted changes under provider/, emulator/, tests/engine/. */
+  /** git HEAD of the measured code, and uncommitted changes under provider/, emulator/, tools/engine/. */
   code: string;
 }
 

@@ -9,8 +9,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensurePulumi } from "../tests/engine/ensurePulumi";
-import { EngineStack } from "../tests/engine/stack";
+import { ensurePulumi } from "../tools/engine/ensurePulumi";
+import { EngineStack } from "../tools/engine/stack";
 import type { Emulator } from "../emulator";
 import { BenchConfig, fleetRunsFor, readConfig, scaleFor } from "./config";
 import {
@@ -40,7 +40,7 @@ function codeUnderTest(): string {
     const git = (...args: string[]) =>
       execFileSync("git", ["-C", REPO_ROOT, ...args], { encoding: "utf8" }).trim();
     const head = git("rev-parse", "--short", "HEAD");
-    const dirty = git("status", "--porcelain", "--", "provider", "emulator", "tests/engine")
+    const dirty = git("status", "--porcelain", "--", "provider", "emulator", "tools/engine")
       .split("\n")
       .filter(Boolean)
       .map((l) => l.slice(3));

@@ -14,8 +14,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultSeed, startEmulator } from "../../emulator";
-import { ensurePulumi } from "../../tests/engine/ensurePulumi";
-import { EngineStack } from "../../tests/engine/stack";
+import { ensurePulumi } from "../../tools/engine/ensurePulumi";
+import { EngineStack } from "../../tools/engine/stack";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const PROJECT = "marketplace-cancel-quickstart";

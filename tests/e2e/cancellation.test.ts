@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../../emulator";
-import { ensurePulumi } from "../engine/ensurePulumi";
-import { EngineStack, providerHosts } from "../engine/stack";
+import { ensurePulumi } from "../../tools/engine/ensurePulumi";
+import { EngineStack, providerHosts } from "../../tools/engine/stack";
 
 /**
  * OfferOperationCancellation through the real Pulumi engine (the pinned CLI, Automation API, the

@@ -10,8 +10,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ensurePulumi, EnsuredPulumi } from "../engine/ensurePulumi";
-import { EngineStack } from "../engine/stack";
+import { ensurePulumi, EnsuredPulumi } from "../../tools/engine/ensurePulumi";
+import { EngineStack } from "../../tools/engine/stack";
 
 interface GreetingInputs {
   cloudDir: string;
@@ -181,7 +181,7 @@ describe("e2e harness: the real Pulumi engine, offline", function () {
     before(async function () {
       s = await EngineStack.create({
         engine,
-        programModule: require.resolve("../engine/fixtures/blockingProgram"),
+        programModule: require.resolve("./fixtures/blockingProgram"),
       });
     });
 

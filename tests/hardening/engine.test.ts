@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { ensurePulumi } from "../engine/ensurePulumi";
-import { EngineStack, providerHosts } from "../engine/stack";
+import { ensurePulumi } from "../../tools/engine/ensurePulumi";
+import { EngineStack, providerHosts } from "../../tools/engine/stack";
 import { figures } from "./figures";
 import {
   CLIENT,

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensurePulumi } from "../engine/ensurePulumi";
+import { ensurePulumi } from "../../tools/engine/ensurePulumi";
 import {
   ConsumerProject,
   PackagedEmulator,

@@ -1,18 +1,18 @@
 /**
- * Gives the end-to-end tests a real Pulumi CLI/engine without downloading one.
+ * Gives the tests, the demo and the bench a real Pulumi CLI/engine without downloading one.
  *
  * Resolution order:
  *   1. a `pulumi` on PATH (any developer machine), unless PULUMI_MARKETPLACE_CANCEL_BUILD_ENGINE is set;
  *   2. a CLI this script built earlier, cached by version (takes seconds);
- *   3. a fresh build from the Go module proxy, using the wrapper module in `tests/engine/cli`
+ *   3. a fresh build from the Go module proxy, using the wrapper module in `tools/engine/cli`
  *      (10–25 minutes cold on 2 cores; under a minute when ~/.cache/go-build is warm).
  *
  * The cached layout is `<cache>/pulumi/v<version>/bin/{pulumi,pulumi-resource-pulumi-nodejs}` because the
  * Automation API's `PulumiCommand.get({ root })` runs `<root>/bin/pulumi` and prepends `<root>/bin` to PATH,
  * and the engine looks for bundled plugins (the dynamic-provider host) next to its own executable.
  *
- * Runs as a script too (`node dist/tests/engine/ensurePulumi.js`): progress goes to stderr and the binary's
- * path is the only thing printed on stdout, so `$(node dist/tests/engine/ensurePulumi.js)` works in shells.
+ * Runs as a script too (`node dist/tools/engine/ensurePulumi.js`): progress goes to stderr and the binary's
+ * path is the only thing printed on stdout, so `$(node dist/tools/engine/ensurePulumi.js)` works in shells.
  */
 import { execFile, spawn } from "child_process";
 import * as fs from "fs";
@@ -48,7 +48,7 @@ const HEARTBEAT_MS = 30_000;
 const LOCK_STALE_MS = 2 * 60 * 60 * 1000;
 
 // ---------------------------------------------------------------------------------------------------------
-// The pinned version. tests/engine/cli/go.mod is the single place it is written down: the Go build can only
+// The pinned version. tools/engine/cli/go.mod is the single place it is written down: the Go build can only
 // produce what go.mod requires, so reading it here means a bump is one edit (plus `go mod tidy`) and the
 // cache directory name can never disagree with the binary inside it.
 // ---------------------------------------------------------------------------------------------------------
@@ -62,15 +62,15 @@ export interface CliPin {
   moduleDir: string;
 }
 
-/** Finds `tests/engine/cli` from either the TypeScript source or its compiled copy under `dist/`. */
+/** Finds `tools/engine/cli` from either the TypeScript source or its compiled copy under `dist/`. */
 function findCliModuleDir(): string {
   let dir = __dirname;
   for (;;) {
-    const candidate = path.join(dir, "tests", "engine", "cli", "go.mod");
+    const candidate = path.join(dir, "tools", "engine", "cli", "go.mod");
     if (fs.existsSync(candidate)) return path.dirname(candidate);
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw new Error(`cannot find tests/engine/cli/go.mod above ${__dirname}`);
+      throw new Error(`cannot find tools/engine/cli/go.mod above ${__dirname}`);
     }
     dir = parent;
   }
@@ -98,7 +98,7 @@ export function readCliPin(): CliPin {
   return { version: pkg, goVersion, moduleDir };
 }
 
-/** The Pulumi CLI version the tests are pinned to (from tests/engine/cli/go.mod). */
+/** The Pulumi CLI version the tests are pinned to (from tools/engine/cli/go.mod). */
 export const PULUMI_CLI_VERSION: string = readCliPin().version;
 
 export function cacheDir(): string {
