@@ -3,7 +3,7 @@
  * Azure Marketplace offer, through the Cloud Partner Portal API.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { cancellationProvider } from "./dynamicProvider";
+import * as cancellationProvider from "./dynamicProvider";
 import { SECRET_KEYS } from "./inputSpec";
 import { CancellationStatus, CanceledOperation, RESULT_KEYS } from "./outputs";
 

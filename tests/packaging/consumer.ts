@@ -107,6 +107,8 @@ export interface DriveResult {
   error?: string;
   stdout: string;
   resourceCount: number;
+  /** `__provider` of each dynamic resource in state. */
+  serializedProviders: string[];
   changeSummary?: Record<string, number>;
   resourceChanges?: Record<string, number>;
   outputs?: Record<string, { value: unknown }>;

@@ -110,6 +110,15 @@ describe("the packed package in a fresh project", function () {
     assert.match(r.stdout, /Cancellation succeeded after/);
   });
 
+  it("keeps only a require of the package in state for its provider, no code and no local path", async function () {
+    const r = await consumer.drive("preview", stack, config());
+    assert.equal(r.serializedProviders.length, 1);
+    const [text] = r.serializedProviders;
+    assert.match(text, /require\("pulumi-marketplace-cancel\/dist\/provider\/dynamicProvider"\)/);
+    assert.doesNotMatch(text, /PACKAGE_ENTRY|load\(|lifecycle|\/tmp\//, text);
+    assert.ok(text.length < 512, `${text.length} characters:\n${text}`);
+  });
+
   it("refresh reads the operation again and sends no cancel", async function () {
     const r = await consumer.drive("refresh", stack, config());
     assert.ok(r.ok, r.error);

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { cancellationProvider } from "../../provider/dynamicProvider";
+import * as cancellationProvider from "../../provider/dynamicProvider";
 import { OfferOperationCancellation, RESOURCE_TYPE_TOKEN } from "../../provider/resource";
 
 interface Registered {

@@ -41,9 +41,12 @@ async function main(): Promise<void> {
     result = { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
   const deployment = await stack.exportStack();
-  const resources = (deployment.deployment as { resources?: unknown[] }).resources ?? [];
+  const resources =
+    (deployment.deployment as { resources?: { inputs?: { __provider?: string } }[] }).resources ?? [];
+  // What each dynamic resource keeps in state to find its provider (the part users pay per resource).
+  const serializedProviders = resources.flatMap((r) => (r.inputs?.__provider ? [r.inputs.__provider] : []));
   process.stdout.write(
-    `\n${JSON.stringify({ ok: true, ...result, stdout, resourceCount: resources.length })}\n`,
+    `\n${JSON.stringify({ ok: true, ...result, stdout, resourceCount: resources.length, serializedProviders })}\n`,
   );
 }
 
