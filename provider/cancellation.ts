@@ -5,7 +5,7 @@
  * wait, `read` to look again. A cancel the service may have taken is never forgotten: the journal
  * holds it until the engine has the state, and a wait that fails leaves the state `pending`.
  */
-import { CppError, HTTPError, OperationTimeoutError, UnsafeLocationError } from "./errors";
+import { HTTPError, OperationTimeoutError, ResourceInitFailedError, UnsafeLocationError } from "./errors";
 import {
   Phase,
   cancellationFailed,
@@ -26,38 +26,13 @@ import {
 } from "./journal";
 import { resolveOperationLocation } from "./location";
 import { sentCancellationOperation } from "./operation";
-import type { CanceledOperation, CancellationOutputs } from "./outputs";
-import { RESULT_KEYS } from "./outputs";
+import { CanceledOperation, CancellationOutputs, recordOutputs } from "./outputs";
 import { formatDuration, pollUntilDone } from "./poller";
 import { progressLine } from "./progress";
 import { mayHaveReachedService } from "./retry";
 import { SentCancellation, fromOutputs, operationIdOf, pendingOutputs } from "./sentCancellation";
 import { normalizeStatus } from "./status";
 import type { Context } from "./context";
-
-/**
- * The error shape the dynamic-provider runtime turns into "resource created but not initialized":
- * the engine records `properties` under `id` and calls `update` on the next `pulumi up`.
- */
-export class ResourceInitFailedError extends CppError {
-  override readonly name = "ResourceInitFailedError";
-  readonly properties: CancellationOutputs & { __provider?: unknown };
-
-  constructor(
-    readonly id: string,
-    properties: CancellationOutputs,
-    readonly reasons: string[],
-    /**
-     * The serialized provider from the inputs. The runtime records `properties` as they are, and
-     * a later `refresh` or `destroy` loads the provider from them: without it they would fail.
-     */
-    serializedProvider: unknown,
-  ) {
-    super(reasons.join(" "));
-    this.properties =
-      serializedProvider === undefined ? properties : { ...properties, __provider: serializedProvider };
-  }
-}
 
 /** The operation running on the offer now (the newest), if any. */
 export async function newestRunning(
@@ -322,28 +297,9 @@ export async function lookAgain(props: CancellationOutputs, ctx: Context): Promi
   }
 }
 
-/**
- * Outputs = the normalized inputs + results. The access token is echoed only so `refresh` and
- * `destroy` can use it when nothing else is configured; the resource marks it secret.
- */
-export function recordOutputs(
-  inputs: CancellationInputs,
-  results: Partial<CancellationOutputs>,
-): CancellationOutputs {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(inputs))
-    if (k !== "__provider" && !(RESULT_KEYS as readonly string[]).includes(k)) out[k] = v;
-  // Nested undefineds too (e.g. a slot the service did not list): the runtime's protobuf Struct
-  // rejects them ("Unexpected struct type") and the engine would record nothing.
-  for (const [k, v] of Object.entries(results))
-    out[k] = v && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v;
-  for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
-  return out as unknown as CancellationOutputs;
-}
-
 /** The serialized provider the runtime passed along with the inputs, if any. */
 function providerOf(inputs: CancellationInputs): unknown {
   return (inputs as CancellationInputs & { __provider?: unknown }).__provider;
 }
 
-export { operationIdOf };
+export { ResourceInitFailedError, operationIdOf, recordOutputs };

@@ -5,6 +5,7 @@
  * message, request id). Request headers are never copied into an error, so a bearer token cannot
  * leak through one; service text is additionally passed through {@link redactSecrets}.
  */
+import type { CancellationOutputs } from "./outputs";
 
 /**
  * Base class of every error this package throws on purpose. Each class names itself with a
@@ -103,6 +104,30 @@ export class UnsafeLocationError extends CppError {
   constructor(message: string, options: { acceptedStatus?: number; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.acceptedStatus = options.acceptedStatus;
+  }
+}
+
+/**
+ * The error shape the dynamic-provider runtime turns into "resource created but not initialized":
+ * the engine records `properties` under `id` and calls `update` on the next `pulumi up`.
+ */
+export class ResourceInitFailedError extends CppError {
+  override readonly name = "ResourceInitFailedError";
+  readonly properties: CancellationOutputs & { __provider?: unknown };
+
+  constructor(
+    readonly id: string,
+    properties: CancellationOutputs,
+    readonly reasons: string[],
+    /**
+     * The serialized provider from the inputs. The runtime records `properties` as they are, and
+     * a later `refresh` or `destroy` loads the provider from them: without it they would fail.
+     */
+    serializedProvider: unknown,
+  ) {
+    super(reasons.join(" "));
+    this.properties =
+      serializedProvider === undefined ? properties : { ...properties, __provider: serializedProvider };
   }
 }
 

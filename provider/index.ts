@@ -1,13 +1,12 @@
 /**
  * pulumi-marketplace-cancel: declarative cancellation of Azure Marketplace offer operations.
+ *
+ * The public surface is what a Pulumi program needs: the resource, its arguments and outputs,
+ * and the service defaults. Everything behind it (the HTTP client, the poller, the operations,
+ * the error classes) runs inside the provider process and may change between releases. The
+ * emulator is `pulumi-marketplace-cancel/emulator`.
  */
 export { OfferOperationCancellation, RESOURCE_TYPE_TOKEN } from "./resource";
 export type { OfferOperationCancellationArgs } from "./resource";
 export type { CancellationStatus, CanceledOperation, CancellationOutputs } from "./outputs";
-export { CppClient, DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./client";
-export type { AccessTokenSource, CancelResponse, CppClientOptions, OperationPoll } from "./client";
-export { pollUntilDone } from "./poller";
-export type { PollableOperation, PollerOptions, PollProgress, PollOutcome } from "./poller";
-export { locationOperation, submissionWatchOperation } from "./operation";
-export type { CancellationState } from "./operation";
-export * from "./errors";
+export { DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./cppService";

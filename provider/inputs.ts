@@ -4,10 +4,12 @@
  * so bad input never turns into a half-done `pulumi up`.
  */
 import { DEFAULTS, DEFAULT_POLL_INTERVAL, INPUT, INPUT_NAMES, defaultOf } from "./inputSpec";
+import { checkEndpoint } from "./endpoint";
 import { isLoopback } from "./loopback";
+import { hasControl, hasControlOrSpace, safeSnippet } from "./printable";
 
 // Re-exported: callers (bench, credentials) import them from here.
-export { isLoopback };
+export { checkEndpoint, isLoopback };
 export { DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT_SECONDS } from "./inputSpec";
 
 /**
@@ -129,7 +131,7 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
 /** What `check` accepts (besides the engine's `__provider`): exactly the spec's inputs. */
 const KNOWN_KEYS: ReadonlySet<string> = new Set(INPUT_NAMES);
 
-type Fail = (property: string, reason: string) => void;
+export type Fail = (property: string, reason: string) => void;
 
 /** Ids go into URL paths: allow only characters that cannot change the path's meaning. */
 export function checkId(value: unknown, property: string, fail: Fail): string | undefined {
@@ -271,68 +273,10 @@ function checkPollInterval(value: unknown, fail: Fail): unknown {
   return { min: lo, max: hi };
 }
 
-/**
- * The endpoint receives the bearer token: it must be an https origin, or plain http on a
- * loopback address (the emulator). No path, query, fragment or embedded credentials.
- */
-export function checkEndpoint(value: unknown, property: string, fail: Fail): string | undefined {
-  const fix = `Use an origin like "https://cloudpartner.azure.com" (plain http only for a loopback emulator such as "http://127.0.0.1:8080").`;
-  if (typeof value !== "string") {
-    fail(property, `${property} must be a URL string. ${fix}`);
-    return undefined;
-  }
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    fail(property, `${property} ${JSON.stringify(safeSnippet(value))} is not a URL. ${fix}`);
-    return undefined;
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    fail(property, `${property} must use https, not ${url.protocol.replace(":", "")}. ${fix}`);
-    return undefined;
-  }
-  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
-    fail(
-      property,
-      `${property} uses plain http on ${url.hostname}, which would send the access token unencrypted; http is only allowed on loopback. ${fix}`,
-    );
-    return undefined;
-  }
-  if (url.username || url.password) {
-    fail(property, `${property} must not contain credentials. ${fix}`);
-    return undefined;
-  }
-  if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) {
-    fail(property, `${property} must be an origin without a path, query or fragment. ${fix}`);
-    return undefined;
-  }
-  return url.origin;
-}
-
-function safeSnippet(s: string): string {
-  const printable = [...s].map((c) => (isControl(c) ? "?" : c)).join("");
-  return printable.length > 60 ? `${printable.slice(0, 60)}…` : printable;
-}
-
 /** True when any value in the (possibly nested) structure is still unknown. */
 export function containsUnknown(value: unknown): boolean {
   if (value === UNKNOWN) return true;
   if (Array.isArray(value)) return value.some(containsUnknown);
   if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
   return false;
-}
-
-/** C0 controls and DEL: never valid in ids, and unsafe to echo into a terminal. */
-function isControl(c: string): boolean {
-  const code = c.charCodeAt(0);
-  return code <= 0x1f || code === 0x7f;
-}
-
-function hasControl(s: string): boolean {
-  return [...s].some(isControl);
-}
-
-function hasControlOrSpace(s: string): boolean {
-  return hasControl(s) || /\s/.test(s);
 }

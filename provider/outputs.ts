@@ -43,3 +43,22 @@ export const RESULT_KEYS = [
   "operationStatus",
   "message",
 ] as const;
+
+/**
+ * Outputs = the normalized inputs + results. The access token is echoed only so `refresh` and
+ * `destroy` can use it when nothing else is configured; the resource marks it secret.
+ */
+export function recordOutputs(
+  inputs: CancellationInputs,
+  results: Partial<CancellationOutputs>,
+): CancellationOutputs {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(inputs))
+    if (k !== "__provider" && !(RESULT_KEYS as readonly string[]).includes(k)) out[k] = v;
+  // Nested undefineds too (e.g. a slot the service did not list): the runtime's protobuf Struct
+  // rejects them ("Unexpected struct type") and the engine would record nothing.
+  for (const [k, v] of Object.entries(results))
+    out[k] = v && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v;
+  for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
+  return out as unknown as CancellationOutputs;
+}

@@ -1,0 +1,36 @@
+import { strict as assert } from "node:assert";
+
+/**
+ * What `import ... from "pulumi-marketplace-cancel"` offers, exactly: a Pulumi program needs the
+ * resource and the service defaults; the rest is the provider's inside and free to change.
+ */
+describe("the public API", () => {
+  it("exports the resource, its type token and the service defaults, nothing else", () => {
+    const api = require("pulumi-marketplace-cancel") as Record<string, unknown>;
+    assert.deepEqual(Object.keys(api).sort(), [
+      "DEFAULT_API_VERSION",
+      "DEFAULT_ENDPOINT",
+      "OfferOperationCancellation",
+      "RESOURCE_TYPE_TOKEN",
+    ]);
+  });
+
+  it("keeps the emulator under its own subpath", () => {
+    const emulator = require("pulumi-marketplace-cancel/emulator") as Record<string, unknown>;
+    assert.equal(typeof emulator.startEmulator, "function");
+  });
+
+  it("exports no internal module by path but the two the serialized providers in state require", () => {
+    const pkg = require("pulumi-marketplace-cancel/package.json") as { exports: Record<string, unknown> };
+    assert.deepEqual(Object.keys(pkg.exports).sort(), [
+      ".",
+      "./dist/provider/dynamicProvider",
+      "./dist/provider/lifecycle",
+      "./emulator",
+      "./package.json",
+    ]);
+    assert.throws(() => require("pulumi-marketplace-cancel/dist/provider/client"), {
+      code: "ERR_PACKAGE_PATH_NOT_EXPORTED",
+    });
+  });
+});
