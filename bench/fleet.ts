@@ -7,7 +7,7 @@
  * and a fresh stack. The cancellation takes D seconds on the service in real time (timeScale 1):
  * the engine's own overheads are real time, so nothing here is accelerated.
  */
-import { ChildProcess, spawn } from "node:child_process";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Deployment } from "@pulumi/pulumi/automation";
@@ -106,7 +106,10 @@ export interface StateFacts {
   resourceBytesMedian: number;
   /** (deployment bytes − the same stack's bytes without our resources) / N. */
   bytesPerResource: number;
+  /** `__provider` as this checkout stores it: the provider functions by value. */
   providerChars: number;
+  /** `__provider` as an installed package stores it: a `require` of the package's module. */
+  installedProviderChars: number;
   /** `__provider` copies per resource (inputs + outputs). */
   providerCopies: number;
   checkpointFileBytes?: number;
@@ -372,6 +375,7 @@ export async function stateFacts(stack: EngineStack): Promise<StateFacts> {
   const file = findCheckpoint(stack.backendDir, stack.stackName);
   if (file) checkpointFileBytes = fs.statSync(file).size;
   return {
+    installedProviderChars: installedProviderChars(),
     n: ours.length,
     deploymentBytes,
     resourceBytesMedian: median(sizes),
@@ -380,6 +384,31 @@ export async function stateFacts(stack: EngineStack): Promise<StateFacts> {
     providerCopies: copies,
     checkpointFileBytes,
   };
+}
+
+/**
+ * The length of `__provider` as a user's state holds it. Installed under node_modules, the
+ * provider module is stored as a `require` of the package, not by value; this checkout reaches
+ * itself through a symlink that Node resolves to the checkout, so the bench's own stacks store the
+ * functions. A child process that keeps the link's path (NODE_PRESERVE_SYMLINKS) serializes the
+ * provider the way `pulumi.dynamic.Resource` does (`() => provider`), as an install would.
+ */
+function installedProviderChars(): number {
+  const script =
+    'const rt = require("@pulumi/pulumi/runtime");' +
+    'const provider = require("pulumi-marketplace-cancel/dist/provider/dynamicProvider");' +
+    "rt.serializeFunction(() => provider, { allowSecrets: true })" +
+    ".then((s) => process.stdout.write(JSON.stringify(s.text)));";
+  const out = execFileSync(process.execPath, ["-e", script], {
+    cwd: path.resolve(__dirname, "..", ".."),
+    env: { ...process.env, NODE_PRESERVE_SYMLINKS: "1" },
+    encoding: "utf8",
+  });
+  const text = JSON.parse(out) as string;
+  if (!/require\("pulumi-marketplace-cancel\/dist\/provider\/dynamicProvider"\)/.test(text)) {
+    throw new Error(`the installed form of the provider is not a require of the package:\n${text}`);
+  }
+  return text.length;
 }
 
 function findCheckpoint(backendDir: string, stackName: string): string | undefined {

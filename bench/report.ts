@@ -575,6 +575,18 @@ function state(L: string[], s: StateFacts): void {
   );
   if (s.checkpointFileBytes !== undefined)
     L.push(`| checkpoint file on disk (file backend, plain JSON) | ${bytes(s.checkpointFileBytes)} |`);
+  const installedPerResource =
+    s.bytesPerResource - s.providerCopies * (s.providerChars - s.installedProviderChars);
+  L.push(
+    `| serialized provider **as installed** (a \`require\` of the package, measured) | **${s.installedProviderChars} characters** |`,
+  );
+  L.push(
+    `| **bytes per resource as installed** (the above with ${s.providerCopies} × the installed \`__provider\`) | **${fmt(installedPerResource, 4)} B** (${fmt((100 * installedPerResource) / s.bytesPerResource, 2)}% of this checkout's) |`,
+  );
+  L.push("");
+  L.push(
+    "This checkout reaches itself through a symlink, so its stacks store the provider's functions by value (the first rows: what 0.1.0 stored everywhere). Installed under node_modules, 0.2.0's provider module is stored as a `require` of the package instead; the last rows measure that text and put it in place of the stored copies.",
+  );
   L.push("");
 }
 
