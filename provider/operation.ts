@@ -1,8 +1,9 @@
 /**
- * How to poll the CPP API for the outcome of a cancellation: the two {@link PollableOperation}s
- * behind `pollUntilDone`. One follows the `Location` the service returned; the other, for a 202
- * that came without any location (cpp-api.md §1), watches the offer's submissions list until the
- * operation that was running has stopped.
+ * How to poll the CPP API for the outcome of a cancellation, as {@link PollableOperation}s for
+ * `pollUntilDone` (the *operation* of `@azure/core-lro`; the poller decides when). One follows the
+ * `Location` the service returned; one, for a 202 without any location (cpp-api.md §1), watches
+ * the offer's submissions list until the operation that was running has stopped; and the one a
+ * sent cancellation is watched through composes the two with the service's quirks.
  */
 import { CppClient } from "./client";
 import { HTTPError } from "./errors";
