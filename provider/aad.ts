@@ -4,8 +4,9 @@
  * contract the CPP documentation gives, it works against any authority host (the emulator in
  * tests, sovereign clouds), and it costs no extra dependency.
  */
-import { CredentialError, HTTPError, redactSecrets } from "./errors";
+import { CredentialError, HTTPError } from "./errors";
 import { HttpClient } from "./http";
+import { sanitize } from "./sanitize";
 
 export const CPP_RESOURCE = "https://cloudpartner.azure.com";
 export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
@@ -53,7 +54,7 @@ export async function requestClientSecretToken(
     const detail = err instanceof HTTPError ? (err.serviceMessage ?? "") : (err as Error).message;
     throw new CredentialError(
       `Could not get a token for client ${req.clientId} in tenant ${req.tenantId} from ${url.origin}${status}: ` +
-        `${redactSecrets(detail, [req.clientSecret])} Check the tenant id, client id and client secret ` +
+        `${sanitize(detail, [req.clientSecret])} Check the tenant id, client id and client secret ` +
         "(config marketplace:tenantId/clientId/clientSecret or AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET).",
     );
   }

@@ -8,6 +8,7 @@ import { CppError, HTTPError, ResponseError, UnsafeLocationError } from "./error
 import { HttpClient, HttpClientOptions, HttpResponse } from "./http";
 import { offerUrl, operationLocationHeader, resolveOperationLocation } from "./location";
 import { parseRetryAfter } from "./retry";
+import { NAME_LENGTH, Sanitizer, containsSecret } from "./sanitize";
 import { OperationSnapshot, Submission, parseOperation, parseSubmissions } from "./status";
 
 export { DEFAULT_API_VERSION, DEFAULT_ENDPOINT };
@@ -48,8 +49,14 @@ export class CppClient {
   readonly apiVersion: string;
   private readonly http: HttpClient;
   private readonly credential: AccessTokenSource;
-  /** Tokens this client sent: redacted from error text like the configured secrets. */
+  /** Tokens this client sent (whatever source issued them): redacted like the configured secrets. */
   private readonly sentTokens = new Set<string>();
+  private readonly configuredSecrets: () => readonly string[];
+  /**
+   * The one sanitizer (`sanitize.ts`) bound to every configured secret and every token sent:
+   * every string parsed from an answer passes through it, so callers only ever see clean text.
+   */
+  readonly clean: Sanitizer;
   /** Requests sent (including retries), for progress summaries and benchmarks. */
   requestCount = 0;
 
@@ -57,10 +64,14 @@ export class CppClient {
     this.endpoint = new URL(String(options.endpoint ?? DEFAULT_ENDPOINT));
     this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
     this.credential = options.credential;
-    this.http = new HttpClient({
-      ...options,
-      secrets: () => [...(options.secrets?.() ?? []), ...this.sentTokens],
-    });
+    this.configuredSecrets = options.secrets ?? (() => []);
+    this.http = new HttpClient({ ...options, secrets: () => this.secrets() });
+    this.clean = this.http.clean;
+  }
+
+  /** Every configured secret and every token this client has sent so far. */
+  secrets(): string[] {
+    return [...this.configuredSecrets(), ...this.sentTokens];
   }
 
   /**
@@ -85,10 +96,20 @@ export class CppClient {
     let location: URL | undefined;
     try {
       location = header ? resolveOperationLocation(header, this.endpoint, this.apiVersion) : undefined;
+      // It would be stored in the state and printed: a location carrying a credential is refused.
+      if (location && containsSecret(location.href, this.secrets())) {
+        throw new UnsafeLocationError(
+          "The service returned an operation location that holds a credential; refused.",
+        );
+      }
     } catch (err) {
       // The cancel was accepted all the same: say so, so that the caller never sends it twice.
+      // The message quotes the header: service text, sanitized like any other.
       if (err instanceof UnsafeLocationError) {
-        throw new UnsafeLocationError(err.message, { acceptedStatus: res.status, cause: err });
+        throw new UnsafeLocationError(this.clean(err.message, { maxLength: 1000 }), {
+          acceptedStatus: res.status,
+          cause: err,
+        });
       }
       throw err;
     }
@@ -100,9 +121,9 @@ export class CppClient {
     const res = await this.authorized("GET", location, undefined, signal);
     let snapshot: OperationSnapshot;
     try {
-      snapshot = parseOperation(parseJson(res.text));
+      snapshot = parseOperation(parseJson(res.text, this.clean), this.clean);
     } catch (err) {
-      throw new ResponseError("GET", pathOf(location), res.status, (err as Error).message);
+      throw new ResponseError("GET", this.clean(pathOf(location)), res.status, (err as Error).message);
     }
     return { snapshot, retryAfterMs: parseRetryAfter(res.headers), requestId: res.requestId };
   }
@@ -117,7 +138,7 @@ export class CppClient {
     const url = offerUrl(this.endpoint, publisherId, offerId, "submissions/", this.apiVersion, query);
     const res = await this.authorized("GET", url, undefined, options.signal);
     try {
-      return parseSubmissions(parseJson(res.text));
+      return parseSubmissions(parseJson(res.text, this.clean), this.clean);
     } catch (err) {
       throw new ResponseError("GET", pathOf(url), res.status, (err as Error).message);
     }
@@ -127,11 +148,14 @@ export class CppClient {
   async getOfferStatus(publisherId: string, offerId: string, signal?: AbortSignal): Promise<OfferStatus> {
     const url = offerUrl(this.endpoint, publisherId, offerId, "status", this.apiVersion);
     const res = await this.authorized("GET", url, undefined, signal);
-    const body = parseJson(res.text) as Record<string, unknown> | undefined;
+    const body = parseJson(res.text, this.clean) as Record<string, unknown> | undefined;
     if (!body || typeof body !== "object" || typeof body.status !== "string") {
       throw new ResponseError("GET", pathOf(url), res.status, "expected an object with a `status` string");
     }
-    return { status: body.status, steps: Array.isArray(body.steps) ? body.steps : [] };
+    return {
+      status: this.clean(body.status, { maxLength: NAME_LENGTH }),
+      steps: Array.isArray(body.steps) ? body.steps : [],
+    };
   }
 
   /**
@@ -182,11 +206,12 @@ function withAuthHint(err: unknown): unknown {
   return err;
 }
 
-function parseJson(text: string): unknown {
+function parseJson(text: string, clean: Sanitizer): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new TypeError(`not JSON (starts with ${JSON.stringify(text.slice(0, 40))})`);
+    // Sanitized whole, then cut: a body that starts with a token must not show its first half.
+    throw new TypeError(`not JSON (starts with ${JSON.stringify(clean(text).slice(0, 40))})`);
   }
 }
 

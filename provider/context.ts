@@ -34,16 +34,24 @@ export interface Target {
   accessToken?: string;
 }
 
-export function contextFor(target: Target, settings: ProviderSettings, print: Printer): Context {
+export function contextFor(target: Target, settings: ProviderSettings, printer: Printer): Context {
   const subject = subjectOf(target.publisherId, target.offerId);
   const endpoint = target.endpoint ?? configuredEndpoint(settings);
+  // Assigned below; the closures run only once requests are made.
+  // eslint-disable-next-line prefer-const
+  let client: CppClient;
+  // Every line goes through the client's sanitizer once more, as a net: the service text in it
+  // was cleaned when parsed, and nothing printed may carry a token or an escape sequence.
+  const print: Printer = (line) => printer(client.clean(line, { maxLength: MAX_LINE_LENGTH }));
   const onRetry = (info: RetryInfo) =>
     print(
       `${subject}: retry ${info.attempt} of ${info.method} ${info.path} in ${formatDuration(info.delayMs)}: ${info.reason}`,
     );
   const http = { retry: settings.retry, timeoutMs: settings.requestTimeoutMs, onRetry };
-  const credential = chooseCredential(settings, target.accessToken, new HttpClient(http));
-  const client = new CppClient({
+  // The token endpoint's answers are service text too, redacted with the same secrets and tokens.
+  const tokenHttp = new HttpClient({ ...http, secrets: () => client.secrets() });
+  const credential = chooseCredential(settings, target.accessToken, tokenHttp);
+  client = new CppClient({
     ...http,
     endpoint,
     apiVersion: target.apiVersion ?? DEFAULT_API_VERSION,
@@ -52,6 +60,9 @@ export function contextFor(target: Target, settings: ProviderSettings, print: Pr
   });
   return { client, credential, subject, endpoint, settings, print };
 }
+
+/** Our own lines are short; a longer one can only be service text that was not capped. */
+const MAX_LINE_LENGTH = 2000;
 
 /** `marketplace:endpoint` is checked like the input: a typo must not send the token elsewhere. */
 function configuredEndpoint(settings: ProviderSettings): string {

@@ -15,9 +15,10 @@
  */
 import { CPP_RESOURCE, DEFAULT_AUTHORITY_HOST, IssuedToken, requestClientSecretToken } from "./aad";
 import { AccessTokenSource } from "./client";
-import { CredentialError, redactSecrets } from "./errors";
+import { CredentialError } from "./errors";
 import { HttpClient } from "./http";
 import { isLoopback } from "./loopback";
+import { sanitize } from "./sanitize";
 import { CredentialSettings } from "./settings";
 
 export type CredentialKind = "config-token" | "client-secret" | "input-token" | "azure-identity";
@@ -94,7 +95,7 @@ export function chooseCredential(
     kind: "azure-identity",
     secrets,
     description: "the Azure credential chain",
-    source: azureIdentitySource(),
+    source: azureIdentitySource(secrets),
   };
 }
 
@@ -143,7 +144,7 @@ function fixedToken(token: string, what: string): AccessTokenSource {
 }
 
 /** `@azure/identity` is loaded only when needed: it is large and most runs never reach it. */
-function azureIdentitySource(): AccessTokenSource {
+function azureIdentitySource(secrets: readonly string[]): AccessTokenSource {
   const key = "azure-identity";
   return {
     async getToken({ forceRefresh, signal }) {
@@ -159,7 +160,7 @@ function azureIdentitySource(): AccessTokenSource {
           "No credentials for the Cloud Partner Portal were found. Set marketplace:tenantId, marketplace:clientId " +
             "and marketplace:clientSecret (secret) in stack config, or AZURE_TENANT_ID, AZURE_CLIENT_ID and " +
             "AZURE_CLIENT_SECRET, or sign in with `az login`, or pass the accessToken input. The Azure credential " +
-            `chain said: ${redactSecrets((err as Error).message ?? String(err))}`,
+            `chain said: ${sanitize((err as Error).message ?? String(err), secrets)}`,
         );
       }
       if (!result)

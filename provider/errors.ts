@@ -3,7 +3,7 @@
  *
  * Every message here is built from data we control or that the service sent us (status, code,
  * message, request id). Request headers are never copied into an error, so a bearer token cannot
- * leak through one; service text is additionally passed through {@link redactSecrets}.
+ * leak through one; service text arrives here already through the one sanitizer (`sanitize.ts`).
  */
 import type { CancellationOutputs } from "./outputs";
 
@@ -182,8 +182,6 @@ export function withAdvice<E extends Error>(err: E, advice: string): E {
   return copy;
 }
 
-const MAX_SERVICE_TEXT = 500;
-
 function describeHttpFailure(d: HttpErrorDetails): string {
   const parts = [`${d.method} ${d.path} failed with HTTP ${d.status}`];
   if (d.code) parts.push(`code ${d.code}`);
@@ -192,24 +190,4 @@ function describeHttpFailure(d: HttpErrorDetails): string {
   if (!/[.!?]$/.test(text)) text += ".";
   if (d.requestId) text += ` (request id ${d.requestId})`;
   return text;
-}
-
-/**
- * Redacts anything that looks like a credential from text that came from elsewhere (service
- * bodies, Node error messages), then trims it to a readable length.
- */
-export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
-  let out = text;
-  for (const secret of knownSecrets) {
-    if (secret && secret.length >= 6) out = out.split(secret).join("<redacted>");
-  }
-  out = out
-    .replace(/(bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi, "$1<redacted>")
-    .replace(
-      /("?(?:access_token|client_secret|refresh_token|id_token)"?\s*[:=]\s*"?)[^"&\s,}]+/gi,
-      "$1<redacted>",
-    )
-    .replace(/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "<redacted-jwt>");
-  out = out.replace(/\s+/g, " ").trim();
-  return out.length > MAX_SERVICE_TEXT ? `${out.slice(0, MAX_SERVICE_TEXT)}…` : out;
 }

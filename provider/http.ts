@@ -6,8 +6,9 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import fetch, { Headers, Response } from "node-fetch";
-import { AbortError, HTTPError, NetworkError, ResponseError, TimeoutError, redactSecrets } from "./errors";
+import { AbortError, HTTPError, NetworkError, ResponseError, TimeoutError } from "./errors";
 import { AttemptOutcome, DEFAULT_RETRY, HeaderLookup, RetryOptions, retryDelay } from "./retry";
+import { NAME_LENGTH, Sanitizer, sanitizerFor } from "./sanitize";
 
 export interface HttpClientOptions {
   /** Per-request timeout (headers and body). Default 30 000 ms. */
@@ -18,7 +19,10 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** Told about each retry, e.g. to print "throttled, retrying in 2 s". */
   onRetry?: (info: RetryInfo) => void;
-  /** Values to scrub from any text we put into an error (tokens, client secrets). */
+  /**
+   * Values to scrub from any text we put into an error (tokens, client secrets): every text this
+   * client builds from what it received goes through `sanitize.ts` with them.
+   */
   secrets?: () => readonly string[];
 }
 
@@ -67,8 +71,11 @@ export class HttpClient {
   private readonly timeoutMs: number;
   private readonly maxBodyBytes: number;
   private readonly retry: RetryOptions;
+  /** Sanitizes text from the other side (bodies, Node errors, the paths of service-given URLs). */
+  readonly clean: Sanitizer;
 
   constructor(private readonly options: HttpClientOptions = {}) {
+    this.clean = sanitizerFor(() => options.secrets?.() ?? []);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -80,7 +87,8 @@ export class HttpClient {
    * redirect could carry the Authorization header to another host).
    */
   async send(req: HttpRequest): Promise<HttpResponse> {
-    const path = req.url.pathname + req.url.search;
+    // The path of an operation URL came from a Location header: it is service text too.
+    const path = this.clean(req.url.pathname + req.url.search);
     const idempotent = req.idempotent ?? req.method === "GET";
     for (let attempt = 0; ; attempt++) {
       if (req.signal?.aborted) throw new AbortError(`${req.method} ${path}`);
@@ -116,7 +124,6 @@ export class HttpClient {
   /** Builds the typed error for a non-2xx response, parsing both CPP and Azure AD error bodies. */
   private httpError(method: string, path: string, res: HttpResponse): HTTPError {
     const { code, message } = parseErrorBody(res.text);
-    const secrets = this.options.secrets?.() ?? [];
     let hint: string | undefined;
     if (res.status >= 300 && res.status < 400) {
       hint = "Redirects are not followed, so credentials never leave the configured endpoint.";
@@ -126,8 +133,8 @@ export class HttpClient {
         method,
         path,
         status: res.status,
-        code: code && redactSecrets(code, secrets),
-        serviceMessage: message && redactSecrets(message, secrets),
+        code: code && this.clean(code, { maxLength: NAME_LENGTH }),
+        serviceMessage: message && this.clean(message),
         requestId: res.requestId,
       },
       hint,
@@ -195,8 +202,15 @@ export class HttpClient {
     if (req.signal?.aborted) return new AbortError(`${req.method} ${path}`);
     const e = err as { code?: string; errno?: string; message?: string };
     const code = e.code ?? e.errno;
-    const detail = redactSecrets(String(e.message ?? err).replace(/^request to \S+ failed, reason: /, ""));
-    return new NetworkError(req.method, path, code, code !== undefined && NOT_SENT_CODES.has(code), detail);
+    const detail = this.clean(String(e.message ?? err).replace(/^request to \S+ failed, reason: /, ""));
+    const causeCode = code === undefined ? undefined : this.clean(code, { maxLength: NAME_LENGTH });
+    return new NetworkError(
+      req.method,
+      path,
+      causeCode,
+      code !== undefined && NOT_SENT_CODES.has(code),
+      detail,
+    );
   }
 }
 
@@ -249,7 +263,9 @@ export function parseErrorBody(text: string): { code?: string; message?: string 
   } catch {
     // not JSON: fall through and show the start of the text
   }
-  return { message: trimmed.slice(0, 200) };
+  // Whole: the caller's sanitizer redacts, then caps. Cut here first, a token could be cut in two
+  // and its first half escape redaction.
+  return { message: trimmed };
 }
 
 function stringOrUndefined(v: unknown): string | undefined {

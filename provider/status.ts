@@ -1,7 +1,14 @@
 /**
  * The CPP status vocabulary is inconsistent between Microsoft's pages and the live service
  * (cpp-api.md §2). This module turns whatever the service says into one small typed snapshot.
+ * Every string in a snapshot has passed through the sanitizer the caller gives (the client's,
+ * which knows the tokens sent): nothing raw from the service leaves a parse.
  */
+import { NAME_LENGTH, Sanitizer, sanitize } from "./sanitize";
+
+/** Without the client's sanitizer (tests, tools): still stripped and capped, only no token known. */
+const stripOnly: Sanitizer = (text, options) => sanitize(text, [], options);
+const name = (clean: Sanitizer, text: unknown) => clean(text, { maxLength: NAME_LENGTH });
 
 export type OperationStatus = "notStarted" | "running" | "succeeded" | "canceled" | "failed";
 
@@ -70,55 +77,57 @@ export interface OperationSnapshot {
 const DONE_STEP = /^(complete|completed|succeeded|canceled|cancelled|skipped)$/i;
 
 /** Parses a GET operation body: an object or, as in Microsoft's reference sample, a one-element array. */
-export function parseOperation(body: unknown): OperationSnapshot {
+export function parseOperation(body: unknown, clean: Sanitizer = stripOnly): OperationSnapshot {
   const obj = Array.isArray(body) ? body[0] : body;
   if (!obj || typeof obj !== "object" || Array.isArray(obj)) {
     throw new TypeError("expected an operation object (or a one-element array holding one)");
   }
   const o = obj as Record<string, unknown>;
   if (!("status" in o)) throw new TypeError("the operation has no `status` field");
-  const steps = Array.isArray(o.steps) ? o.steps.map(parseStep) : [];
+  const steps = Array.isArray(o.steps) ? o.steps.map((step) => parseStep(step, clean)) : [];
   const current = steps.find((s) => !DONE_STEP.test(s.status.replace(/\s+/g, ""))) ?? steps[steps.length - 1];
   const known = steps.map((s) => s.percent).filter((p): p is number => p !== undefined);
   const percent =
     current?.percent ??
     (known.length ? Math.round(known.reduce((a, b) => a + b, 0) / known.length) : undefined);
-  const errors = [...messagesOf(o.messages), ...steps.flatMap((s) => s.messages)]
+  const errors = [...messagesOf(o.messages, clean), ...steps.flatMap((s) => s.messages)]
     .filter((m) => /error|critical|fatal/i.test(m.level))
     .map((m) => m.text);
   return {
-    id: typeof o.id === "string" ? o.id : undefined,
-    status: normalizeStatus(o.status),
+    id: typeof o.id === "string" ? name(clean, o.id) : undefined,
+    status: normalizeStatus(name(clean, o.status)),
     currentStep: current?.name,
     percent,
     steps,
     errors,
     cancellationRequestState:
-      typeof o.cancellationRequestState === "string" ? o.cancellationRequestState : undefined,
+      typeof o.cancellationRequestState === "string" ? name(clean, o.cancellationRequestState) : undefined,
   };
 }
 
-function parseStep(raw: unknown): OperationStep {
+function parseStep(raw: unknown, clean: Sanitizer): OperationStep {
   const s = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
   const pct = typeof s.progressPercentage === "number" ? s.progressPercentage : Number(s.progressPercentage);
   return {
-    name: String(s.stepName ?? s.name ?? s.id ?? "step"),
-    status: String(s.status ?? ""),
+    name: name(clean, s.stepName ?? s.name ?? s.id ?? "step"),
+    status: name(clean, s.status ?? ""),
     percent: Number.isFinite(pct) ? Math.max(0, Math.min(100, pct)) : undefined,
-    estimatedTimeFrame: typeof s.estimatedTimeFrame === "string" ? s.estimatedTimeFrame : undefined,
-    messages: messagesOf(s.messages),
+    estimatedTimeFrame:
+      typeof s.estimatedTimeFrame === "string" ? name(clean, s.estimatedTimeFrame) : undefined,
+    messages: messagesOf(s.messages, clean),
   };
 }
 
-function messagesOf(raw: unknown): StepMessage[] {
+function messagesOf(raw: unknown, clean: Sanitizer): StepMessage[] {
   if (!Array.isArray(raw)) return [];
   return raw.map((m) => {
-    if (typeof m === "string") return { level: "information", text: m };
+    // After the HTML is gone: an entity could otherwise spell out an escape sequence.
+    if (typeof m === "string") return { level: "information", text: clean(stripHtml(m)) };
     const r = (m && typeof m === "object" ? m : {}) as Record<string, unknown>;
     return {
-      level: String(r.level ?? "information"),
-      text: stripHtml(String(r.messageHtml ?? r.message ?? r.text ?? "")),
-      timestamp: typeof r.timestamp === "string" ? r.timestamp : undefined,
+      level: name(clean, r.level ?? "information"),
+      text: clean(stripHtml(String(r.messageHtml ?? r.message ?? r.text ?? ""))),
+      timestamp: typeof r.timestamp === "string" ? name(clean, r.timestamp) : undefined,
     };
   });
 }
@@ -146,7 +155,7 @@ export interface Submission {
 }
 
 /** Accepts both spellings the service and its reference use (`submissionState`/`status`, ...). */
-export function parseSubmissions(body: unknown): Submission[] {
+export function parseSubmissions(body: unknown, clean: Sanitizer = stripOnly): Submission[] {
   const list = Array.isArray(body)
     ? body
     : body && typeof body === "object" && Array.isArray((body as { value?: unknown }).value)
@@ -156,15 +165,15 @@ export function parseSubmissions(body: unknown): Submission[] {
   return list
     .filter((x): x is Record<string, unknown> => !!x && typeof x === "object")
     .map((x) => ({
-      id: String(x.id ?? ""),
-      submissionType: typeof x.submissionType === "string" ? x.submissionType : undefined,
-      slot: typeof x.slot === "string" ? x.slot : undefined,
-      state: String(x.submissionState ?? x.status ?? ""),
+      id: name(clean, x.id ?? ""),
+      submissionType: typeof x.submissionType === "string" ? name(clean, x.submissionType) : undefined,
+      slot: typeof x.slot === "string" ? name(clean, x.slot) : undefined,
+      state: name(clean, x.submissionState ?? x.status ?? ""),
       changedTime:
         typeof x.changedTime === "string"
-          ? x.changedTime
+          ? name(clean, x.changedTime)
           : typeof x.lastActionDateTime === "string"
-            ? x.lastActionDateTime
+            ? name(clean, x.lastActionDateTime)
             : undefined,
     }));
 }
