@@ -10,8 +10,10 @@ import {
   Phase,
   cancellationFailed,
   guardFailed,
+  locationAbandoned,
   notSent,
   nothingToCancel,
+  unusableLocationOnAccept,
   waitFailedOnDelete,
   waitInterrupted,
 } from "./failures";
@@ -158,12 +160,9 @@ async function sendCancel(
   } catch (err) {
     if (err instanceof UnsafeLocationError && err.acceptedStatus === 202) {
       // Accepted all the same: the token is not sent to that location; watch the list instead.
-      ctx.print(`${ctx.subject}: warning: ${err.message} Watching the submissions list instead.`);
       const accepted: SentCancellation = { ...sent, httpStatus: 202 };
       writeInflight(dir, key, journal(accepted));
-      ctx.print(
-        `${ctx.subject}: the service answered 202 without a location; watching the submissions list.`,
-      );
+      ctx.print(`${ctx.subject}: ${unusableLocationOnAccept(err)}`);
       return accepted;
     }
     if (mayHaveReachedService(err)) {
@@ -197,11 +196,9 @@ async function waitAndFinish(
   const operation = sentCancellationOperation(ctx.client, {
     current: () => sent,
     confirmWindowMs: ctx.settings.confirmWindowMs,
-    onLocationVanished: (location) => {
-      ctx.print(
-        `${ctx.subject}: warning: the operation ${location} no longer exists; watching the submissions list instead.`,
-      );
-      operationStatus = "notFound";
+    onLocationAbandoned: (location, answer) => {
+      ctx.print(`${ctx.subject}: ${locationAbandoned(location, answer, ctx.endpoint)}`);
+      if (answer.status === 404) operationStatus = "notFound";
     },
     resend: async () => {
       ctx.print(
@@ -249,7 +246,7 @@ async function waitAndFinish(
     throw cancellationFailed(inputs, { ...state, elapsedMs: outcome.elapsedMs }, opts.phase);
   }
   const status = state.status === "canceled" ? "canceled" : "succeeded";
-  const message = `Cancellation ${status} after ${formatDuration(outcome.elapsedMs)} (${outcome.pollCount} status request${outcome.pollCount === 1 ? "" : "s"}).`;
+  const message = `Cancellation ${status} after ${formatDuration(outcome.elapsedMs)} (${outcome.pollCount} status request${outcome.pollCount === 1 ? "" : "s"}).${state.note ? ` ${state.note}` : ""}`;
   ctx.print(`${ctx.subject}: ${message}`);
   return recordOutputs(inputs, {
     ...pendingOutputs(sent),

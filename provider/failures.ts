@@ -3,10 +3,17 @@
  * lifecycle, each saying what happened and what to do next. Texts only; the decisions are made
  * in `cancellation.ts`.
  */
-import { CancellationError, OperationTimeoutError, withAdvice } from "./errors";
+import {
+  CancellationError,
+  HTTPError,
+  OperationTimeoutError,
+  UnsafeLocationError,
+  withAdvice,
+} from "./errors";
 import type { CanceledOperation } from "./outputs";
 import { formatDuration } from "./poller";
 import { isTransientFailure } from "./retry";
+import { sanitize } from "./sanitize";
 
 /** Which lifecycle call is running: decides what a failure message tells the user to do next. */
 export type Phase = "create" | "update" | "delete";
@@ -62,7 +69,8 @@ export function cancellationFailed(
   outcome: { rawStatus: string; errors: string[]; elapsedMs: number },
   phase: Phase,
 ): CancellationError {
-  const why = outcome.errors.length ? ` The service said: ${outcome.errors.join(" | ")}` : "";
+  // Each message was sanitized when parsed; the joined list is capped once more, as a whole.
+  const why = outcome.errors.length ? ` The service said: ${sanitize(outcome.errors.join(" | "))}` : "";
   return new CancellationError(
     `The cancellation of ${target.publisherId}/${target.offerId} failed (${outcome.rawStatus}) after ${formatDuration(outcome.elapsedMs)}.${why} ` +
       `The operation may still be running; check the offer in Partner Center, then ${NEXT_STEP_AFTER_FAILURE[phase]}`,
@@ -97,4 +105,21 @@ export function waitInterrupted(
       ? `The cancel may have reached the service (its answer was lost) and is recorded as pending; run \`pulumi up\` again to resume waiting (the cancel is sent again only if the operation is still running ${formatDuration(confirmWindowMs)} after the first)`
       : "The cancel was accepted by the service and is recorded as pending; run `pulumi up` again to resume waiting (no second cancel is sent)";
   return { message, reason: `${message} ${next}${timeout ? ", or raise timeoutSeconds" : ""}.` };
+}
+
+/**
+ * A 202 whose Location the client refused (another origin, not a URL, a credential in it): one
+ * line, saying both that the cancel was accepted and why the list is watched instead.
+ */
+export function unusableLocationOnAccept(err: UnsafeLocationError): string {
+  return `warning: the service answered 202 (the cancel was accepted). ${err.message} Watching the submissions list instead.`;
+}
+
+/** The Location of a sent cancel stopped being usable mid-wait: what happened, and what is watched now. */
+export function locationAbandoned(location: string, answer: HTTPError, endpoint: string): string {
+  const what =
+    answer.status === 404
+      ? `the operation ${location} no longer exists`
+      : `the operation ${location} answered HTTP ${answer.status}, a redirect; redirects are not followed, so the token stays on ${endpoint}`;
+  return `warning: ${what}; watching the submissions list instead.`;
 }

@@ -3,7 +3,8 @@
  * `pollUntilDone` (the *operation* of `@azure/core-lro`; the poller decides when). One follows the
  * `Location` the service returned; one, for a 202 without any location (cpp-api.md §1), watches
  * the offer's submissions list until the operation that was running has stopped; and the one a
- * sent cancellation is watched through composes the two with the service's quirks.
+ * sent cancellation is watched through composes the two with the service's quirks. Every string
+ * in a state was sanitized by the client that parsed it (`sanitize.ts`).
  */
 import { CppClient } from "./client";
 import { HTTPError } from "./errors";
@@ -22,6 +23,8 @@ export interface CancellationState {
   percent?: number;
   /** Error-level step messages (why a cancellation failed). */
   errors: string[];
+  /** How the outcome was established, when not by the watched status itself (for the message). */
+  note?: string;
 }
 
 /** Follows the operation URL from `Location`/`Operation-Location`. */
@@ -111,8 +114,12 @@ function describe(state: CancellationState): string {
 export interface SentCancellationWatch {
   /** The sent cancellation being watched; {@link resend} may replace it. */
   current(): SentCancellation;
-  /** The operation behind the Location is gone (404): from now on the submissions list is watched. */
-  onLocationVanished(location: string): void;
+  /**
+   * The Location cannot be used any more: its operation is gone (404), or it answers with a
+   * redirect, which is never followed (the token would go where the redirect points). From now on
+   * the submissions list is watched.
+   */
+  onLocationAbandoned(location: string, answer: HTTPError): void;
   /** How long a cancel whose answer was lost gets to take effect (cpp-api.md §1: 1–3 min). */
   confirmWindowMs: number;
   /**
@@ -123,10 +130,28 @@ export interface SentCancellationWatch {
 }
 
 /**
+ * Unknown status values in a row before the submissions list is asked whether the cancelled
+ * operation still runs, and again after every further run of this many. One unknown answer may be
+ * a value the service shows briefly (a new intermediate state, a deploy in progress); three in a
+ * row, at the poller's growing intervals, are its steady answer. Asking every third unknown poll
+ * costs at most one list request per three polls, and ends a wait that would otherwise run to
+ * `timeoutSeconds` after the operation ended. (The poller gives up on garbled bodies after the
+ * same three.)
+ */
+export const UNKNOWN_STATUSES_BEFORE_CROSS_CHECK = 3;
+
+/** A Location answer that means "watch the list instead": the operation is gone, or redirected. */
+function abandonsLocation(err: unknown): err is HTTPError {
+  return err instanceof HTTPError && (err.status === 404 || (err.status >= 300 && err.status < 400));
+}
+
+/**
  * Watches a sent cancellation until it is final, whatever the service did with its answer: the
- * Location when there is one, else the offer's submissions list. Two quirks are absorbed here, so
- * the poller sees one operation: a Location whose operation vanishes (404) falls back to the
- * list, and a cancel whose answer was lost is sent again once, only if the operation still runs
+ * Location when there is one, else the offer's submissions list. The service's quirks are
+ * absorbed here, so the poller sees one operation: a Location whose operation vanishes (404) or
+ * that answers with a redirect falls back to the list; a status value nobody knows is
+ * cross-checked against the list after {@link UNKNOWN_STATUSES_BEFORE_CROSS_CHECK} answers in a
+ * row; and a cancel whose answer was lost is sent again once, only if the operation still runs
  * after the confirm window. The Location is resolved against the client's endpoint on every
  * poll: a resume may run with another endpoint than the one the cancel was sent to.
  */
@@ -134,30 +159,52 @@ export function sentCancellationOperation(
   client: CppClient,
   watch: SentCancellationWatch,
 ): PollableOperation<CancellationState> {
-  let locationVanished = false;
+  let locationAbandoned = false;
+  let unknownInARow = 0;
+  const watchList = (sent: SentCancellation, signal?: AbortSignal) =>
+    submissionWatchOperation(client, sent.publisherId, sent.offerId, sent.canceledOperation?.id).poll(signal);
+
+  /** After unknown statuses: the list's verdict if the operation no longer runs, else the Location's answer. */
+  async function crossChecked(
+    sent: SentCancellation,
+    watched: PollResult<CancellationState>,
+    signal?: AbortSignal,
+  ): Promise<PollResult<CancellationState>> {
+    const listed = await watchList(sent, signal);
+    if (!listed.done) return watched;
+    const unknown = watched.state.rawStatus;
+    const listedAs =
+      listed.state.rawStatus === "notRunning"
+        ? "is no longer listed as running"
+        : `ended '${listed.state.rawStatus}'`;
+    const note = `The operation reported status '${unknown}' (not a value this provider knows) ${unknownInARow} times in a row; the submissions list shows that ${sent.canceledOperation?.id ?? "the operation"} ${listedAs}.`;
+    const state: CancellationState = { ...listed.state, rawStatus: unknown, knownStatus: false, note };
+    if (state.status === "failed") state.errors = [note, ...state.errors];
+    return { ...listed, state };
+  }
+
   return {
     async poll(signal): Promise<PollResult<CancellationState>> {
       const sent = watch.current();
-      if (sent.operationLocation && !locationVanished) {
+      if (sent.operationLocation && !locationAbandoned) {
         const location = resolveOperationLocation(sent.operationLocation, client.endpoint, client.apiVersion);
         try {
-          return await locationOperation(client, location).poll(signal);
+          const watched = await locationOperation(client, location).poll(signal);
+          unknownInARow = watched.state.knownStatus ? 0 : unknownInARow + 1;
+          if (unknownInARow === 0 || unknownInARow % UNKNOWN_STATUSES_BEFORE_CROSS_CHECK !== 0)
+            return watched;
+          return await crossChecked(sent, watched, signal);
         } catch (err) {
-          if (!(err instanceof HTTPError && err.status === 404)) throw err;
-          locationVanished = true;
-          watch.onLocationVanished(sent.operationLocation);
+          if (!abandonsLocation(err)) throw err;
+          locationAbandoned = true;
+          watch.onLocationAbandoned(sent.operationLocation, err);
         }
       }
-      const listed = await submissionWatchOperation(
-        client,
-        sent.publisherId,
-        sent.offerId,
-        sent.canceledOperation?.id,
-      ).poll(signal);
+      const listed = await watchList(sent, signal);
       const answerLost = sent.httpStatus === undefined;
       if (!listed.done && answerLost && Date.now() >= Date.parse(sent.requestedAt) + watch.confirmWindowMs) {
         await watch.resend();
-        locationVanished = false;
+        locationAbandoned = false;
       }
       return listed;
     },
