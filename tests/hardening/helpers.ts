@@ -252,6 +252,13 @@ export function scanForSecrets(
   return leaks;
 }
 
+/**
+ * What no text from the service may bring to a terminal: C0 controls (ESC among them), DEL, C1
+ * controls (the 8-bit CSI and OSC among them), invisible format characters (bidi overrides).
+ * Without them no escape sequence can be read, whatever printable text is left.
+ */
+export const UNSAFE_CHARACTER = /[\p{Cc}\p{Cf}]/u;
+
 /** Outputs as users see them: everything except the accessToken input the resource marks secret. */
 export function visibleOutputs(outs: object): string {
   const { accessToken: _secret, ...rest } = outs as Record<string, unknown>;
