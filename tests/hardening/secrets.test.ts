@@ -25,6 +25,17 @@ describe("hardening: secrets in error messages and console output", function () 
   this.timeout(60_000);
   useConfiguredProvider();
 
+  /** From now on the provider gets its tokens from the emulator's token endpoint (none cached). */
+  async function signInWithClientSecret(authorityHost: string): Promise<void> {
+    clearTokenCache();
+    await configureProvider({
+      "marketplace:tenantId": TENANT,
+      "marketplace:clientId": CLIENT,
+      "marketplace:clientSecret": CLIENT_SECRET,
+      "marketplace:authorityHost": authorityHost,
+    });
+  }
+
   /** Every way the fake repeats what it received, one per request kind and attempt. */
   const echoes: ((raw: string, auth: string) => { status: number; type: string; body: string })[] = [
     (raw) => ({
@@ -83,13 +94,7 @@ describe("hardening: secrets in error messages and console output", function () 
     const emu = await startEmulator({ seed });
     try {
       for (const echo of echoes) {
-        clearTokenCache();
-        await configureProvider({
-          "marketplace:tenantId": TENANT,
-          "marketplace:clientId": CLIENT,
-          "marketplace:clientSecret": CLIENT_SECRET,
-          "marketplace:authorityHost": emu.url,
-        });
+        await signInWithClientSecret(emu.url);
         const { texts, seen } = await runAgainstEcho(echo);
         assert.ok(seen.length > 0 && seen[0].length > 20, "the fake received the issued token");
         assert.deepEqual(scanForSecrets("echoed issued token", texts, [CLIENT_SECRET, ...new Set(seen)]), []);
@@ -97,6 +102,84 @@ describe("hardening: secrets in error messages and console output", function () 
     } finally {
       await emu.close();
     }
+  });
+
+  describe("a failed operation whose messages repeat the caller's Authorization header (the reported leak)", () => {
+    /** Fails the cancellation, quoting the header as received, in the operation's and a step's messages. */
+    async function failWithEchoedHeader(): Promise<{ err: Error; sent: string[] }> {
+      const sent: string[] = [];
+      const fake = await startFakeCpp((call, res) => {
+        if (call.authorization) sent.push(call.authorization.replace(/^Bearer /, ""));
+        if (call.method === "POST") {
+          res.writeHead(202, { location: call.url.split("?")[0].replace(/\/cancel$/, "/operations/op-1") });
+          res.end();
+          return true;
+        }
+        if (!call.url.includes("/operations/")) return false;
+        const echo = `Request rejected: Authorization: ${call.authorization}`;
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            status: "failed",
+            messages: [{ level: "Error", message: echo }],
+            steps: [
+              {
+                stepName: "cancel",
+                status: "failed",
+                messages: [{ level: "Error", messageHtml: `<p>${echo}</p>` }],
+              },
+            ],
+          }),
+        );
+        return true;
+      });
+      lines.length = 0;
+      try {
+        const { inputs } = checkInputs({
+          publisherId: "contoso",
+          offerId: "offer",
+          endpoint: fake.origin,
+          pollIntervalSeconds: 0.1,
+        });
+        const err = (await lifecycle.create(inputs as never).catch((e: unknown) => e)) as Error;
+        return { err, sent };
+      } finally {
+        await fake.close();
+      }
+    }
+
+    it("with a configured token: the error says what the service said, with the token redacted", async () => {
+      const { err, sent } = await failWithEchoedHeader();
+      assert.deepEqual([...new Set(sent)], [TOKEN]);
+      assert.match(
+        err.message,
+        /The service said: Request rejected: Authorization: Bearer <redacted> \| Request rejected: Authorization: Bearer <redacted>/,
+      );
+      assert.deepEqual(
+        scanForSecrets("failed operation echo", [err.message, String(err.stack), ...lines]),
+        [],
+      );
+    });
+
+    it("with a token the token endpoint issued: redacted the same way", async () => {
+      const emu = await startEmulator({ seed });
+      try {
+        await signInWithClientSecret(emu.url);
+        const { err, sent } = await failWithEchoedHeader();
+        assert.equal(new Set(sent).size, 1, "one issued token, sent on every request");
+        assert.match(err.message, /The service said: Request rejected: Authorization: Bearer <redacted>/);
+        assert.deepEqual(
+          scanForSecrets(
+            "failed operation echo",
+            [err.message, String(err.stack), ...lines],
+            [CLIENT_SECRET, ...sent],
+          ),
+          [],
+        );
+      } finally {
+        await emu.close();
+      }
+    });
   });
 
   it("a token endpoint that repeats the client secret: the secret is never shown", async () => {
