@@ -51,31 +51,38 @@ const CREDENTIAL_SHAPES: [RegExp, string][] = [
 /**
  * Text safe to print, throw or store: escape sequences and control characters removed, every
  * secret given (the tokens sent, the configured secrets) and anything shaped like a credential
- * redacted, whitespace collapsed, length capped. Redaction runs after stripping, so a token split
- * by an escape sequence is found whole; the cap runs last, so it can never cut a token in two
- * before it was redacted.
+ * redacted, whitespace collapsed, length capped. Secrets are redacted before stripping (a
+ * sequence swallows the characters after its introducer, so "ESC [" right before a token would
+ * eat its first letters and leave the rest unrecognised) and again after it (a token split by an
+ * escape sequence or an invisible character is whole only then). The cap runs last, so it never
+ * cuts a token in two before it was redacted. Any other encoding of a secret (reversed, base64)
+ * is beyond any redaction; what is redacted is what a service echoing its input would send.
  */
 export function sanitize(
   text: unknown,
   secrets: readonly string[] = [],
   options: SanitizeOptions = {},
 ): string {
-  let out = typeof text === "string" ? text : text === undefined || text === null ? "" : String(text);
-  out = out
+  const raw = typeof text === "string" ? text : text === undefined || text === null ? "" : String(text);
+  // Longest first: a secret that contains another is replaced whole.
+  const known = secrets.filter((s) => s && s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  const stripped = redact(raw, known)
     .replace(STRING_SEQUENCE, "")
     .replace(CSI_SEQUENCE, "")
     .replace(OTHER_ESCAPE, "")
     .replace(BREAKS, " ")
     .replace(INVISIBLE, "");
-  // Longest first: a secret that contains another is replaced whole.
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret && secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join("<redacted>");
-  }
-  for (const [shape, replacement] of CREDENTIAL_SHAPES) out = out.replace(shape, replacement);
-  out = out.replace(/\s+/g, " ").trim();
+  const out = redact(stripped, known).replace(/\s+/g, " ").trim();
   const max = options.maxLength ?? MESSAGE_LENGTH;
   const chars = [...out];
   return chars.length > max ? `${chars.slice(0, max).join("")}…` : out;
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join("<redacted>");
+  for (const [shape, replacement] of CREDENTIAL_SHAPES) out = out.replace(shape, replacement);
+  return out;
 }
 
 /** Whether the text holds one of the secrets (a URL that would put a token into the state). */
