@@ -12,6 +12,7 @@ import { diffInputs } from "./diff";
 import { armInProviderHost } from "./engineLiveness";
 import { CancellationInputs, CheckFailure, checkInputs } from "./inputs";
 import { CancellationOutputs, RESULT_KEYS } from "./outputs";
+import { addPreviewFacts, takePreviewFlag } from "./previewLookup";
 import { Printer, defaultPrinter, subjectOf } from "./progress";
 import { ConfigLookup, resolveSettings } from "./settings";
 
@@ -40,11 +41,15 @@ function contextOf(target: Parameters<typeof contextFor>[0]) {
   return contextFor(target, resolveSettings(stackConfig), print);
 }
 
+/** Validates; in a preview, also shows what runs on the offer `up` would cancel (previewLookup.ts). */
 export async function check(
-  _olds: Record<string, unknown>,
+  olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-  return checkInputs(news);
+  const { preview, news: inputs } = takePreviewFlag(news);
+  const outcome = checkInputs(inputs);
+  if (preview) await addPreviewFacts(olds, outcome, () => resolveSettings(stackConfig));
+  return outcome;
 }
 
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {

@@ -45,6 +45,13 @@ export const RESULT_KEYS = [
 ] as const;
 
 /**
+ * Inputs never echoed: the provider code, and what a preview adds or the resource passes for
+ * `check` only (previewLookup.ts `FACTS_KEY` and `PREVIEW_FLAG`; literals here, so this module
+ * stays free of imports).
+ */
+const NOT_ECHOED: ReadonlySet<string> = new Set(["__provider", "runningNow", "__preview"]);
+
+/**
  * Outputs = the normalized inputs + results. The access token is echoed only so `refresh` and
  * `destroy` can use it when nothing else is configured; the resource marks it secret.
  */
@@ -54,7 +61,7 @@ export function recordOutputs(
 ): CancellationOutputs {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(inputs))
-    if (k !== "__provider" && !(RESULT_KEYS as readonly string[]).includes(k)) out[k] = v;
+    if (!NOT_ECHOED.has(k) && !(RESULT_KEYS as readonly string[]).includes(k)) out[k] = v;
   // Nested undefineds too (e.g. a slot the service did not list): the runtime's protobuf Struct
   // rejects them ("Unexpected struct type") and the engine would record nothing.
   for (const [k, v] of Object.entries(results))

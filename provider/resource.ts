@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cancellationProvider from "./dynamicProvider";
 import { SECRET_KEYS } from "./inputSpec";
 import { CancellationStatus, CanceledOperation, RESULT_KEYS } from "./outputs";
+import { PREVIEW_FLAG } from "./previewLookup";
 
 /** Its keys are inputSpec.ts's inputs (tests/unit/inputSpec.test.ts checks that at compile time). */
 export interface OfferOperationCancellationArgs {
@@ -106,6 +107,9 @@ export class OfferOperationCancellation extends pulumi.dynamic.Resource {
       props[key] = value === undefined ? undefined : pulumi.secret(value);
     }
     for (const output of RESULT_KEYS) if (!(output in props)) props[output] = undefined;
+    // Tells `check` whether this run is a preview, where it shows what runs on the offer; `check`
+    // removes it, so it is never stored and never diffed (previewLookup.ts).
+    props[PREVIEW_FLAG] = pulumi.runtime.isDryRun();
     super(
       cancellationProvider,
       name,

@@ -31,6 +31,12 @@ export interface ProviderSettings extends CredentialSettings {
   confirmWindowMs: number;
   /** Where the journal of accepted, not yet recorded cancellations lives. */
   journalDir: string;
+  /**
+   * Whether `pulumi preview` looks up what runs on the offer of a resource it would create
+   * (previewLookup.ts). `marketplace:previewLookup` = `false` (or `MARKETPLACE_PREVIEW_LOOKUP`)
+   * turns it off for stacks whose previews must make no calls. Default on.
+   */
+  previewLookup: boolean;
 }
 
 /** cpp-api.md §1: a cancel takes effect within 1–3 minutes; 5 leaves room. */
@@ -56,6 +62,10 @@ export function resolveSettings(
     retry: {},
     confirmWindowMs: numberFrom(env.MARKETPLACE_CANCEL_CONFIRM_WINDOW_MS) ?? DEFAULT_CONFIRM_WINDOW_MS,
     journalDir: journalDir(env),
+    previewLookup: switchFrom(
+      nonEmpty(config(`${CONFIG_NAMESPACE}:previewLookup`)) ?? nonEmpty(env.MARKETPLACE_PREVIEW_LOOKUP),
+      true,
+    ),
   };
   for (const key of Object.keys(CONFIGURABLE) as (keyof typeof CONFIGURABLE)[]) {
     const value =
@@ -84,6 +94,15 @@ export function journalDir(env: NodeJS.ProcessEnv = process.env): string {
 
 function nonEmpty(v: string | undefined): string | undefined {
   return v !== undefined && v.trim() !== "" ? v.trim() : undefined;
+}
+
+/**
+ * Unset: the default. `true`, `1`, `yes`, `on` (any case): on. Anything else is off: a switch
+ * that exists to stop calls must not make them because of a typo.
+ */
+function switchFrom(v: string | undefined, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  return /^(true|1|yes|on)$/i.test(v);
 }
 
 /** A non-negative number, or undefined for anything else (a typo must not become 0 retries). */

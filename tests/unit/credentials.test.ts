@@ -23,7 +23,7 @@ function configured(
   env: NodeJS.ProcessEnv,
 ): CredentialSettings & { endpoint?: string } {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { retry, confirmWindowMs, journalDir, ...rest } = resolveSettings(lookup, env);
+  const { retry, confirmWindowMs, journalDir, previewLookup, ...rest } = resolveSettings(lookup, env);
   return rest;
 }
 const choose = (settings: CredentialSettings, inputToken?: string) =>
