@@ -80,10 +80,12 @@ describe("OfferOperationCancellation through the real Pulumi engine", function (
       s = await stackFor("async-offer", { "e2e:emails": JSON.stringify(["ops@contoso.com"]) });
     });
 
-    it("preview --diff shows the planned create and makes zero calls to the service", async () => {
-      running("async-offer");
+    it("preview --diff shows the planned create and what it would cancel, from one read-only request", async () => {
+      const op = running("async-offer");
       emu.clearRequests();
       const { output } = await s.preview();
+      // What runs, from the submissions list (tests/e2e/preview.test.ts asserts the whole text).
+      assert.match(output, new RegExp(`runningNow\\s*: \\{\\n\\s*id\\s*: "${op.id}"`), output);
       assert.match(output, new RegExp(`\\+ ${escape(TYPE)}: \\(create\\)`), output);
       assert.match(
         output,
@@ -91,7 +93,8 @@ describe("OfferOperationCancellation through the real Pulumi engine", function (
         output,
       );
       assert.match(output, /offerId\s*: "async-offer"/, output);
-      assert.equal(cpp(), 0, "preview must not call the service");
+      assert.equal(emu.countRequests({ method: "GET", pathIncludes: "/submissions/" }), 1);
+      assert.equal(cpp(), 1, "the preview's one read-only request, nothing else");
     });
 
     it("up cancels with exactly one POST, prints progress, and records the outputs", async () => {
