@@ -390,13 +390,17 @@ export async function stateFacts(stack: EngineStack): Promise<StateFacts> {
  * The length of `__provider` as a user's state holds it. Installed under node_modules, the
  * provider module is stored as a `require` of the package, not by value; this checkout reaches
  * itself through a symlink that Node resolves to the checkout, so the bench's own stacks store the
- * functions. A child process that keeps the link's path (NODE_PRESERVE_SYMLINKS) serializes the
+ * functions. A child process that loads the module through the link and keeps the link's path
+ * (NODE_PRESERVE_SYMLINKS) serializes the
  * provider the way `pulumi.dynamic.Resource` does (`() => provider`), as an install would.
  */
 function installedProviderChars(): number {
+  // By path through the link: by name, Node resolves a package's own name inside its folder to
+  // the folder itself (self-reference through `exports`), not through node_modules.
+  const linked = path.resolve(__dirname, "..", "..", "node_modules", "pulumi-marketplace-cancel");
   const script =
     'const rt = require("@pulumi/pulumi/runtime");' +
-    'const provider = require("pulumi-marketplace-cancel/dist/provider/dynamicProvider");' +
+    `const provider = require(${JSON.stringify(path.join(linked, "dist", "provider", "dynamicProvider.js"))});` +
     "rt.serializeFunction(() => provider, { allowSecrets: true })" +
     ".then((s) => process.stdout.write(JSON.stringify(s.text)));";
   const out = execFileSync(process.execPath, ["-e", script], {
