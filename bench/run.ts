@@ -3,7 +3,8 @@
  * provider process, against the local CPP emulator and the real Pulumi engine. Writes
  * `bench/results.md`, `bench/polling.svg` and `bench/fleet.svg`, and prints the figures.
  * Settings: environment variables, see `config.ts`. No timing is asserted anywhere; the only
- * assertion is that `pulumi preview` sends no request to the service.
+ * assertion is that `pulumi preview` sends one read-only request per new cancellation with the
+ * preview lookup on, and none with it off or for resources without a change.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -18,12 +19,12 @@ import {
   engineParallelDefault,
   fleetUp,
   measureOneRequest,
-  previewFresh,
   previews,
   startupFacts,
   stateFacts,
 } from "./fleet";
 import { closeQuietly, runPolling } from "./polling";
+import { previewComparison } from "./preview";
 import { BenchResults, fleetChart, markdown, pollingChart } from "./report";
 import { fmt, nowMs } from "./stats";
 
@@ -169,12 +170,13 @@ async function main(): Promise<number> {
   }
 
   if (config.sections.has("preview")) {
-    await attempt("preview (fresh stack)", async () => {
-      const p = await previewFresh(config.previewN, config.previewRuns, opts);
-      results.previews.push(p);
-      log(
-        `preview fresh N=${p.n}: wall ${p.wallS.map((x) => fmt(x)).join(", ")} s; requests to the service: ${p.requests.join(", ")}`,
-      );
+    await attempt("preview (new resources: lookup on, off, no-op floor)", async () => {
+      for (const p of await previewComparison(config.previewN, config.previewRuns, opts)) {
+        results.previews.push(p);
+        log(
+          `preview ${p.kind} N=${p.n}: wall ${p.wallS.map((x) => fmt(x)).join(", ")} s; requests to the service: ${p.requests.join(", ")}`,
+        );
+      }
     });
     await attempt("preview (deployed stack)", async () => {
       if (!kept) {
@@ -188,7 +190,7 @@ async function main(): Promise<number> {
         "deployed stack (check + diff)",
         config.previewRuns,
       );
-      results.previews.push(p);
+      results.previews.push({ ...p, expectedRequests: 0 });
       log(
         `preview deployed N=${p.n}: wall ${p.wallS.map((x) => fmt(x)).join(", ")} s; requests to the service: ${p.requests.join(", ")}`,
       );
@@ -224,9 +226,11 @@ async function main(): Promise<number> {
     });
   }
 
-  const previewFailed = results.previews.some((p) => p.requests.some((n) => n !== 0));
+  const previewFailed = results.previews.some((p) => p.requests.some((n) => n !== p.expectedRequests));
   if (previewFailed)
-    results.problems.push("ASSERTION FAILED: `pulumi preview` sent requests to the service.");
+    results.problems.push(
+      "ASSERTION FAILED: `pulumi preview` sent other than one request per new cancellation (none with the lookup off, none for unchanged resources).",
+    );
   results.machine.loadEnd = os.loadavg();
   results.wallS = (nowMs() - t0) / 1000;
 
@@ -246,7 +250,7 @@ async function main(): Promise<number> {
   );
   for (const p of results.previews) {
     log(
-      `ASSERT preview ${p.kind} N=${p.n}: requests to the service = ${p.requests.join(", ")} → ${p.requests.every((n) => n === 0) ? "OK (zero)" : "FAILED"}`,
+      `ASSERT preview ${p.kind} N=${p.n}: requests to the service = ${p.requests.join(", ")} → ${p.requests.every((n) => n === p.expectedRequests) ? `OK (${p.expectedRequests})` : `FAILED (expected ${p.expectedRequests})`}`,
     );
   }
   return results.problems.length ? 1 : 0;

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       onError: (s: string) => process.stdout.write(s),
     };
 
-    banner("2. pulumi preview --diff   (what the pull request shows; no call to the service)");
+    banner("2. pulumi preview --diff   (what the pull request shows: runningNow, from one read-only look)");
     emu.clearRequests();
     await stack.preview(stream);
     console.log(`requests to the service during preview: ${emu.countRequests()}`);
