@@ -143,6 +143,7 @@ describe("OfferOperationCancellation through the real Pulumi engine", function (
     it("a changed offerId or triggers previews as a replacement (a new cancel)", async () => {
       await s.setConfig("e2e:emails", JSON.stringify(["ops@contoso.com"]));
       await s.setConfig("e2e:offerId", "other-offer");
+      emu.clearRequests();
       let { output } = await s.preview();
       assert.match(output, new RegExp(`\\+-${escape(TYPE)}: \\(replace\\)`), output);
       assert.match(output, /~ offerId\s*: "async-offer" => "other-offer"/, output);
@@ -152,7 +153,9 @@ describe("OfferOperationCancellation through the real Pulumi engine", function (
       assert.match(output, new RegExp(`\\+-${escape(TYPE)}: \\(replace\\)`), output);
       assert.match(output, /\+ triggers\s*: \[/, output);
       await s.removeConfig("e2e:triggers");
-      assert.equal(cpp(), 0);
+      // A replacement sends a new cancel at up: each preview looks once at what runs, sends nothing.
+      assert.equal(emu.countRequests({ method: "GET", pathIncludes: "/submissions/" }), 2);
+      assert.equal(cpp(), 2);
     });
 
     it("refresh reports the operation's status, and a vanished operation is reported, not dropped", async () => {
