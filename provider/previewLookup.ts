@@ -26,7 +26,8 @@
  *
  * Step and percent are not in the submissions list (cpp-api.md §3), only in the operation's own
  * GET: a second request per resource. This module keeps to one, and `up` prints them while it
- * waits. "Since" is the list's `changedTime` (the last change of the submission).
+ * waits. "Since" is when the submission started (`createdDateTime`), else its last change
+ * (`changedTime`) where the service lists only that.
  */
 import type { CancellationInputs, CheckOutcome } from "./inputs";
 import { UNKNOWN } from "./inputs";
@@ -50,7 +51,7 @@ export interface RunningFacts {
   /** `publish` or `go-live`, as the list says. */
   type?: string;
   slot?: string;
-  /** The submission's last change (`changedTime`). */
+  /** When the submission started (`createdDateTime`), else its last change (`changedTime`). */
   since?: string;
   /** The guard would stop `up`: names both ids. */
   warning?: string;
@@ -157,7 +158,8 @@ export function describe(inputs: CancellationInputs, running: Submission | undef
   const facts: RunningFacts = { id };
   if (running.submissionType) facts.type = typeWord(running.submissionType);
   if (running.slot) facts.slot = safeSnippet(running.slot);
-  if (running.changedTime) facts.since = safeSnippet(running.changedTime);
+  const since = running.createdTime ?? running.changedTime;
+  if (since) facts.since = safeSnippet(since);
   if (judged && running.id !== guard) {
     facts.warning = `${id} runs, not expectedOperationId ${safeSnippet(guard)}: up will fail and cancel nothing`;
   }

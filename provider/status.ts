@@ -151,6 +151,8 @@ export interface Submission {
   submissionType?: string;
   slot?: string;
   state: string;
+  /** When the submission started (`createdDateTime`, the reference's spelling; absent in older answers). */
+  createdTime?: string;
   changedTime?: string;
 }
 
@@ -169,6 +171,7 @@ export function parseSubmissions(body: unknown, clean: Sanitizer = stripOnly): S
       submissionType: typeof x.submissionType === "string" ? name(clean, x.submissionType) : undefined,
       slot: typeof x.slot === "string" ? name(clean, x.slot) : undefined,
       state: name(clean, x.submissionState ?? x.status ?? ""),
+      createdTime: typeof x.createdDateTime === "string" ? name(clean, x.createdDateTime) : undefined,
       changedTime:
         typeof x.changedTime === "string"
           ? name(clean, x.changedTime)
