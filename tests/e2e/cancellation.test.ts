@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { Emulator, Seed, startEmulator } from "../../emulator";
-import { ensurePulumi } from "../../tools/engine/ensurePulumi";
+import { useCancellationStacks } from "./stacks";
+import { Emulator, Seed } from "../../emulator";
 import { EngineStack, providerHosts } from "../../tools/engine/stack";
 
 /**
@@ -12,7 +12,6 @@ import { EngineStack, providerHosts } from "../../tools/engine/stack";
  */
 const P = "contoso";
 const TYPE = "pulumi-nodejs:dynamic/marketplace:OfferOperationCancellation";
-const programModule = path.join(__dirname, "fixtures", "cancelProgram.js");
 
 const seed: Seed = {
   publishers: {
@@ -34,41 +33,11 @@ const seed: Seed = {
 
 describe("OfferOperationCancellation through the real Pulumi engine", function () {
   this.timeout(300_000);
+  const e2e = useCancellationStacks(seed);
   let emu: Emulator;
   let token: string;
-  const stacks: EngineStack[] = [];
-
-  before(async () => {
-    await ensurePulumi({ log: (line) => process.stderr.write(`[engine] ${line}\n`) });
-    emu = await startEmulator({ seed });
-    token = emu.issueToken({ publishers: ["*"], lifetimeSeconds: 24 * 3600 });
-  });
-  after(async () => {
-    for (const s of stacks) await s.cleanup();
-    await emu?.close();
-  });
-
-  /** A stack for one offer; the token goes in as secret stack config, as the README says. */
-  async function stackFor(
-    offerId: string,
-    extra: Record<string, string> = {},
-    secretToken = true,
-  ): Promise<EngineStack> {
-    const config: Record<string, string | { value: string; secret: boolean }> = {
-      "e2e:publisherId": P,
-      "e2e:offerId": offerId,
-      "e2e:endpoint": emu.url,
-      ...extra,
-    };
-    if (secretToken) config["marketplace:accessToken"] = { value: token, secret: true };
-    const s = await EngineStack.create({
-      programModule,
-      config,
-      stackName: offerId.replace(/[^a-z0-9-]/g, ""),
-    });
-    stacks.push(s);
-    return s;
-  }
+  before(() => ({ emu, token } = e2e));
+  const stackFor: typeof e2e.stackFor = (...args) => e2e.stackFor(...args);
   const cpp = () => emu.countRequests({ pathIncludes: "/api/" });
   const posts = () => emu.countRequests({ method: "POST", pathIncludes: "/cancel" });
   const running = (offerId: string) =>
@@ -316,8 +285,7 @@ describe("OfferOperationCancellation through the real Pulumi engine", function (
           "marketplace:accessToken": { value: token, secret: true },
         },
       });
-      stacks.push(s);
-      return s;
+      return e2e.track(s);
     }
 
     it("examples/basic", async () => {

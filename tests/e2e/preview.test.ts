@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
-import * as path from "node:path";
-import { Emulator, Seed, startEmulator } from "../../emulator";
-import { ensurePulumi } from "../../tools/engine/ensurePulumi";
+import { useCancellationStacks } from "./stacks";
+import { Emulator, Seed } from "../../emulator";
 import { EngineStack } from "../../tools/engine/stack";
 
 /**
@@ -12,7 +11,6 @@ import { EngineStack } from "../../tools/engine/stack";
  * facts never reach the state nor cause a diff.
  */
 const P = "contoso";
-const programModule = path.join(__dirname, "fixtures", "cancelProgram.js");
 const SUBMISSIONS = "/submissions/";
 
 const seed: Seed = {
@@ -34,43 +32,10 @@ const seed: Seed = {
 
 describe("pulumi preview --diff shows what runs on the offer", function () {
   this.timeout(300_000);
+  const e2e = useCancellationStacks(seed);
   let emu: Emulator;
-  let token: string;
-  const stacks: EngineStack[] = [];
-
-  before(async () => {
-    await ensurePulumi({ log: (line) => process.stderr.write(`[engine] ${line}\n`) });
-    emu = await startEmulator({ seed });
-    token = emu.issueToken({ publishers: ["*"], lifetimeSeconds: 24 * 3600 });
-  });
-  after(async () => {
-    for (const s of stacks) await s.cleanup();
-    await emu?.close();
-  });
-
-  async function stackFor(
-    offerId: string,
-    extra: Record<string, string> = {},
-    withToken = true,
-  ): Promise<EngineStack> {
-    const config: Record<string, string | { value: string; secret: boolean }> = {
-      "e2e:publisherId": P,
-      "e2e:offerId": offerId,
-      "e2e:endpoint": emu.url,
-      ...extra,
-    };
-    if (withToken) config["marketplace:accessToken"] = { value: token, secret: true };
-    // No credentials from the machine running the tests either (empty counts as unset).
-    const envVars = Object.fromEntries(
-      ["MARKETPLACE_ACCESS_TOKEN", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"].map((k) => [
-        k,
-        "",
-      ]),
-    );
-    const s = await EngineStack.create({ programModule, config, envVars, stackName: offerId });
-    stacks.push(s);
-    return s;
-  }
+  before(() => (emu = e2e.emu));
+  const stackFor: typeof e2e.stackFor = (...args) => e2e.stackFor(...args);
   const lookups = () => emu.countRequests({ method: "GET", pathIncludes: SUBMISSIONS });
   const cpp = () => emu.countRequests({ pathIncludes: "/api/" });
 

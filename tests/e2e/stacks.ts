@@ -1,0 +1,76 @@
+/**
+ * The set-up every real-engine suite of the cancellation shares: the engine, one emulator with
+ * the suite's seed, a token it accepts, and a stack per offer running `fixtures/cancelProgram`.
+ * Call it inside a `describe`: it registers that suite's `before`/`after` hooks.
+ */
+import * as path from "node:path";
+import { Emulator, Seed, startEmulator } from "../../emulator";
+import { ensurePulumi } from "../../tools/engine/ensurePulumi";
+import { EngineStack } from "../../tools/engine/stack";
+
+export const PUBLISHER = "contoso";
+const programModule = path.join(__dirname, "fixtures", "cancelProgram.js");
+
+export interface CancellationStacks {
+  readonly emu: Emulator;
+  /** Accepted for every publisher for a day. */
+  readonly token: string;
+  /**
+   * A stack for one offer. The token goes in as secret stack config, as the README says, unless
+   * `withToken` is false; credentials of the machine running the tests never count.
+   */
+  stackFor(offerId: string, extra?: Record<string, string>, withToken?: boolean): Promise<EngineStack>;
+  /** Cleans up a stack the suite made by itself, with the others. */
+  track(stack: EngineStack): EngineStack;
+}
+
+export function useCancellationStacks(seed: Seed): CancellationStacks {
+  let emu: Emulator | undefined;
+  let token: string | undefined;
+  const stacks: EngineStack[] = [];
+
+  before(async () => {
+    await ensurePulumi({ log: (line) => process.stderr.write(`[engine] ${line}\n`) });
+    emu = await startEmulator({ seed });
+    token = emu.issueToken({ publishers: ["*"], lifetimeSeconds: 24 * 3600 });
+  });
+  after(async () => {
+    for (const s of stacks) await s.cleanup();
+    await emu?.close();
+  });
+
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("useCancellationStacks: used before its before() hook ran");
+    return value;
+  };
+  return {
+    get emu() {
+      return ready(emu);
+    },
+    get token() {
+      return ready(token);
+    },
+    async stackFor(offerId, extra = {}, withToken = true) {
+      const config: Record<string, string | { value: string; secret: boolean }> = {
+        "e2e:publisherId": PUBLISHER,
+        "e2e:offerId": offerId,
+        "e2e:endpoint": ready(emu).url,
+        ...extra,
+      };
+      if (withToken) config["marketplace:accessToken"] = { value: ready(token), secret: true };
+      // Empty counts as unset: no credential of the machine running the tests reaches the provider.
+      const envVars = Object.fromEntries(
+        ["MARKETPLACE_ACCESS_TOKEN", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"].map((k) => [
+          k,
+          "",
+        ]),
+      );
+      const stackName = offerId.replace(/[^a-z0-9-]/g, "");
+      return this.track(await EngineStack.create({ programModule, config, envVars, stackName }));
+    },
+    track(stack) {
+      stacks.push(stack);
+      return stack;
+    },
+  };
+}
