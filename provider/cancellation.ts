@@ -33,7 +33,7 @@ import { formatDuration, pollUntilDone } from "./poller";
 import { progressLine } from "./progress";
 import { mayHaveReachedService } from "./retry";
 import { SentCancellation, fromOutputs, operationIdOf, pendingOutputs } from "./sentCancellation";
-import { normalizeStatus } from "./status";
+import { firstRunning } from "./status";
 import type { Context } from "./context";
 
 /** The operation running on the offer now (the newest), if any. */
@@ -42,11 +42,7 @@ export async function newestRunning(
   target: { publisherId: string; offerId: string },
 ): Promise<CanceledOperation | undefined> {
   const list = await ctx.client.listSubmissions(target.publisherId, target.offerId, { status: "running" });
-  // The filter is applied by the service, but older revisions ignored it: filter again.
-  const running = list.find((s) => {
-    const n = normalizeStatus(s.state);
-    return n.status === "running" || n.status === "notStarted";
-  });
+  const running = firstRunning(list);
   return running
     ? { id: running.id, submissionType: running.submissionType, slot: running.slot, state: running.state }
     : undefined;

@@ -132,14 +132,9 @@ export async function previewFacts(
   }
 }
 
-/** The same pick as `up` (cancellation.ts `newestRunning`): the first running or not started. */
+/** The same pick as `up` (status.ts), loaded here: `check` stays light when the lookup is off. */
 function firstRunning(list: Submission[]): Submission | undefined {
-  // Loaded here, not at the top: `check` stays light when the lookup is off.
-  const { normalizeStatus } = require("./status") as typeof import("./status");
-  return list.find((s) => {
-    const n = normalizeStatus(s.state).status;
-    return n === "running" || n === "notStarted";
-  });
+  return (require("./status") as typeof import("./status")).firstRunning(list);
 }
 
 /** What the reviewer reads, from what runs (or nothing) and the resource's inputs. */

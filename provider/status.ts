@@ -180,3 +180,15 @@ export function parseSubmissions(body: unknown, clean: Sanitizer = stripOnly): S
             : undefined,
     }));
 }
+
+/**
+ * The operation a cancel would stop: the first (newest) submission still running or not started.
+ * The list is asked for running ones, but older service revisions ignored the filter, so it is
+ * applied again here. `up` and the preview pick the same way.
+ */
+export function firstRunning<S extends Submission>(list: readonly S[]): S | undefined {
+  return list.find((s) => {
+    const n = normalizeStatus(s.state).status;
+    return n === "running" || n === "notStarted";
+  });
+}
