@@ -18,14 +18,7 @@ import {
   waitInterrupted,
 } from "./failures";
 import type { CancellationInputs } from "./inputs";
-import {
-  InflightCancellation,
-  clearInflight,
-  journalKey,
-  readInflight,
-  restoreSent,
-  writeInflight,
-} from "./journal";
+import { InflightCancellation, JournalEntry, journalEntry, journalKey, restoreSent } from "./journal";
 import { resolveOperationLocation } from "./location";
 import { sentCancellationOperation } from "./operation";
 import { CanceledOperation, CancellationOutputs, recordOutputs } from "./outputs";
@@ -59,20 +52,19 @@ export async function cancelNow(
   ctx: Context,
   phase: "create" | "delete",
 ): Promise<CancellationOutputs> {
-  const key = journalKey({ ...inputs, endpoint: ctx.endpoint });
-  const dir = ctx.settings.journalDir;
+  const journal = journalOf(inputs, ctx);
   const running = await newestRunning(ctx, inputs).catch((err: unknown) => {
     throw notSent(err, phase);
   });
-  const inflight = readInflight(dir, key);
+  const inflight = journal.read();
   const inflightId = inflight?.canceledOperation?.id ?? inflight?.canceledOperationId;
   if (inflight && inflight.endpoint === ctx.endpoint && (!running || running.id === inflightId)) {
     ctx.print(
       `${ctx.subject}: a cancel sent at ${inflight.requestedAt} was interrupted before it was recorded; resuming its wait (no new cancel is sent).`,
     );
-    return waitAndFinish(id, inputs, restoreSent(inflight, running), ctx, { phase, resuming: true });
+    return waitAndFinish(id, inputs, restoreSent(inflight, running), ctx, { phase, resuming: true, journal });
   }
-  if (inflight) clearInflight(dir, key);
+  if (inflight) journal.clear();
 
   if (inputs.expectedOperationId && running?.id !== inputs.expectedOperationId) {
     throw guardFailed({ ...inputs, expectedOperationId: inputs.expectedOperationId }, running);
@@ -90,8 +82,8 @@ export async function cancelNow(
   }
 
   ctx.print(`${ctx.subject}: cancelling ${running.submissionType ?? "operation"} ${running.id}.`);
-  const sent = await sendCancel(ctx, inputs, running, phase);
-  return waitAndFinish(id, inputs, sent, ctx, { phase, resuming: false });
+  const sent = await sendCancel(ctx, inputs, running, phase, journal);
+  return waitAndFinish(id, inputs, sent, ctx, { phase, resuming: false, journal });
 }
 
 /** Resumes the wait of a cancellation recorded as pending (update after a timeout or a failed wait). */
@@ -107,6 +99,7 @@ export function resumeWait(
   return waitAndFinish(id, news, fromOutputs(olds), ctx, {
     phase: "update",
     resuming: true,
+    journal: journalOf(news, ctx),
     operationStatus: olds.operationStatus,
   });
 }
@@ -123,22 +116,21 @@ async function sendCancel(
   inputs: CancellationInputs,
   canceledOperation: CanceledOperation,
   phase: Phase,
+  journal: JournalEntry,
 ): Promise<SentCancellation> {
-  const key = journalKey({ ...inputs, endpoint: ctx.endpoint });
-  const dir = ctx.settings.journalDir;
   const sent: SentCancellation = {
     publisherId: inputs.publisherId,
     offerId: inputs.offerId,
     canceledOperation,
     requestedAt: new Date().toISOString(),
   };
-  const journal = (s: SentCancellation): InflightCancellation => ({
+  const entryOf = (s: SentCancellation): InflightCancellation => ({
     ...s,
     endpoint: ctx.endpoint,
     // Read by 0.1.0, should a user go back to it with a wait in flight.
     canceledOperationId: canceledOperation.id,
   });
-  writeInflight(dir, key, journal(sent));
+  journal.write(entryOf(sent));
   try {
     const res = await ctx.client.cancel(inputs.publisherId, inputs.offerId, {
       notificationEmails: inputs.notificationEmails,
@@ -148,7 +140,7 @@ async function sendCancel(
       httpStatus: res.httpStatus,
       operationLocation: res.location?.href,
     };
-    writeInflight(dir, key, journal(answered));
+    journal.write(entryOf(answered));
     ctx.print(
       `${ctx.subject}: the service answered ${res.httpStatus}${res.location ? `; watching ${res.location.pathname}` : res.httpStatus === 202 ? " without a location; watching the submissions list" : "; confirming through the submissions list"}.`,
     );
@@ -157,7 +149,7 @@ async function sendCancel(
     if (err instanceof UnsafeLocationError && err.acceptedStatus === 202) {
       // Accepted all the same: the token is not sent to that location; watch the list instead.
       const accepted: SentCancellation = { ...sent, httpStatus: 202 };
-      writeInflight(dir, key, journal(accepted));
+      journal.write(entryOf(accepted));
       ctx.print(`${ctx.subject}: ${unusableLocationOnAccept(err)}`);
       return accepted;
     }
@@ -167,7 +159,7 @@ async function sendCancel(
       );
       return sent;
     }
-    clearInflight(dir, key);
+    journal.clear();
     throw notSent(err, phase);
   }
 }
@@ -182,10 +174,8 @@ async function waitAndFinish(
   inputs: CancellationInputs,
   first: SentCancellation,
   ctx: Context,
-  opts: { phase: Phase; resuming: boolean; operationStatus?: string },
+  opts: { phase: Phase; resuming: boolean; journal: JournalEntry; operationStatus?: string },
 ): Promise<CancellationOutputs> {
-  const key = journalKey({ ...inputs, endpoint: ctx.endpoint });
-  const dir = ctx.settings.journalDir;
   let sent = first;
   let operationStatus = opts.operationStatus;
   let resendRefused: unknown;
@@ -201,7 +191,13 @@ async function waitAndFinish(
         `${ctx.subject}: ${sent.canceledOperation?.id} is still running ${formatDuration(ctx.settings.confirmWindowMs)} after the cancel whose answer was lost, so that cancel did not take effect; sending it again.`,
       );
       try {
-        sent = await sendCancel(ctx, inputs, sent.canceledOperation as CanceledOperation, opts.phase);
+        sent = await sendCancel(
+          ctx,
+          inputs,
+          sent.canceledOperation as CanceledOperation,
+          opts.phase,
+          opts.journal,
+        );
       } catch (err) {
         resendRefused = err;
         throw err;
@@ -226,7 +222,7 @@ async function waitAndFinish(
     if (err === resendRefused) throw err;
     // State now holds the pending wait (create/update), or the error says how to resume (delete).
     if (opts.phase === "delete") throw waitFailedOnDelete(err);
-    clearInflight(dir, key);
+    opts.journal.clear();
     const { message, reason } = waitInterrupted(err, sent, ctx.settings.confirmWindowMs);
     const lastStatus = err instanceof OperationTimeoutError ? err.lastStatus : operationStatus;
     throw new ResourceInitFailedError(
@@ -236,7 +232,7 @@ async function waitAndFinish(
       providerOf(inputs),
     );
   }
-  clearInflight(dir, key);
+  opts.journal.clear();
   const state = outcome.state;
   if (state.status === "failed") {
     throw cancellationFailed(inputs, { ...state, elapsedMs: outcome.elapsedMs }, opts.phase);
@@ -288,6 +284,11 @@ export async function lookAgain(props: CancellationOutputs, ctx: Context): Promi
       message: "The cancellation operation is no longer listed by the service (it may have been cleaned up).",
     };
   }
+}
+
+/** The journal entry of this declared cancellation on this origin (journal.ts). */
+function journalOf(inputs: CancellationInputs, ctx: Context): JournalEntry {
+  return journalEntry(ctx.settings.journalDir, journalKey({ ...inputs, endpoint: ctx.endpoint }));
 }
 
 /** The serialized provider the runtime passed along with the inputs, if any. */

@@ -104,3 +104,18 @@ export function restoreSent(
     operationLocation: entry.operationLocation,
   };
 }
+
+/** The journal entry of one declared cancellation: its directory and key, bound once. */
+export interface JournalEntry {
+  read(): InflightCancellation | undefined;
+  write(entry: InflightCancellation): void;
+  clear(): void;
+}
+
+export function journalEntry(dir: string, key: string): JournalEntry {
+  return {
+    read: () => readInflight(dir, key),
+    write: (entry) => writeInflight(dir, key, entry),
+    clear: () => clearInflight(dir, key),
+  };
+}
