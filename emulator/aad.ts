@@ -7,11 +7,31 @@
 
 import { randomUUID } from "node:crypto";
 
+import { AUDIENCE_RESOURCES, type Audience } from "./auth";
 import type { Core } from "./core";
 import { sendJson, type RequestContext } from "./http";
 
-export const CPP_RESOURCE = "https://cloudpartner.azure.com";
+export const CPP_RESOURCE = AUDIENCE_RESOURCES.cpp;
 export const CPP_SCOPE = `${CPP_RESOURCE}/.default`;
+export const GRAPH_RESOURCE = AUDIENCE_RESOURCES.graph;
+export const GRAPH_SCOPE = `${GRAPH_RESOURCE}/.default`;
+
+/** The audience a v1 `resource` names; AAD treats the App ID URI with and without a trailing slash alike. */
+function audienceOfResource(resource: string): Audience | undefined {
+  const bare = resource.replace(/\/$/, "");
+  return AUDIENCES.find((a) => AUDIENCE_RESOURCES[a] === bare);
+}
+
+/**
+ * The audience a v2 `scope` names. Exact match on purpose: "https://cloudpartner.azure.com//.default"
+ * (an endpoint with a trailing slash plus "/.default") is a real client bug this should surface.
+ */
+function audienceOfScope(scope: string): Audience | undefined {
+  const scopes = scope.split(/\s+/);
+  return AUDIENCES.find((a) => scopes.includes(`${AUDIENCE_RESOURCES[a]}/.default`));
+}
+
+const AUDIENCES = Object.keys(AUDIENCE_RESOURCES) as Audience[];
 
 class AadError extends Error {
   constructor(
@@ -183,10 +203,11 @@ function token(core: Core, ctx: RequestContext, route: AadRoute): void {
       "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
     );
   }
+  let audience: Audience | undefined;
   if (route.version === "v1") {
     const resource = required(params, "resource");
-    // AAD treats the App ID URI with and without a trailing slash as the same resource.
-    if (resource.replace(/\/$/, "") !== CPP_RESOURCE) {
+    audience = audienceOfResource(resource);
+    if (audience === undefined) {
       throw new AadError(
         400,
         "invalid_resource",
@@ -196,9 +217,8 @@ function token(core: Core, ctx: RequestContext, route: AadRoute): void {
     }
   } else {
     const scope = required(params, "scope");
-    // Exact match on purpose: "https://cloudpartner.azure.com//.default" (an endpoint with a
-    // trailing slash plus "/.default") is a real client bug this should surface.
-    if (!scope.split(/\s+/).includes(CPP_SCOPE)) {
+    audience = audienceOfScope(scope);
+    if (audience === undefined) {
       throw new AadError(
         400,
         "invalid_scope",
@@ -207,7 +227,11 @@ function token(core: Core, ctx: RequestContext, route: AadRoute): void {
       );
     }
   }
-  const issued = core.tokens.issue({ name: `${route.tenant}/${clientId}`, publishers: client.publishers });
+  const issued = core.tokens.issue(
+    { name: `${route.tenant}/${clientId}`, publishers: client.publishers },
+    undefined,
+    audience,
+  );
   // Real AAD reports a second less than the lifetime (the sample says 3599 for a 60-minute token).
   const lifetime = Math.floor((issued.expiresAt - issued.issuedAt) / 1000);
   const expiresIn = Math.max(1, lifetime - 1);

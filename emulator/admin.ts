@@ -3,6 +3,7 @@
 // non-loopback hosts unless told otherwise (see cli.ts).
 
 import type { Emulator } from "./api";
+import { AUDIENCE_RESOURCES, type Audience } from "./auth";
 import { badRequest, methodNotAllowed, noResource, operationNotFound } from "./errors";
 import { FaultRuleError, type FaultRule } from "./faults";
 import { isPlainObject, parseJsonBody, sendEmpty, sendJson, type RequestContext } from "./http";
@@ -146,7 +147,7 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
     handle: (host, ctx) => {
       const body = jsonBody(ctx) ?? {};
       if (!isPlainObject(body)) throw badRequest("The body must be a JSON object.");
-      const { publishers, lifetimeSeconds } = body;
+      const { publishers, lifetimeSeconds, audience } = body;
       if (
         publishers !== undefined &&
         (!Array.isArray(publishers) || publishers.some((p) => typeof p !== "string"))
@@ -156,7 +157,16 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
       if (lifetimeSeconds !== undefined && (typeof lifetimeSeconds !== "number" || !(lifetimeSeconds > 0))) {
         throw badRequest("lifetimeSeconds must be a positive number.");
       }
+      if (
+        audience !== undefined &&
+        (typeof audience !== "string" || !Object.hasOwn(AUDIENCE_RESOURCES, audience))
+      ) {
+        throw badRequest(
+          `audience must be one of ${Object.keys(AUDIENCE_RESOURCES).join(", ")} (or absent: both).`,
+        );
+      }
       const token = host.issueToken({
+        audience: audience as Audience | undefined,
         publishers: publishers as string[] | undefined,
         lifetimeSeconds: lifetimeSeconds as number | undefined,
       });

@@ -2,6 +2,7 @@
 // object tests drive. Kept apart from the implementation (emulator.ts) so the admin API, which
 // exposes the same operations over HTTP, depends on the interface and not on the implementation.
 
+import type { Audience } from "./auth";
 import type { FaultRule } from "./faults";
 import type { RecordedRequest, RequestFilter } from "./recorder";
 import type { OfferConfigPatch, Seed } from "./seed";
@@ -53,8 +54,11 @@ export interface Emulator {
   advanceClock(seconds: number): void;
   /** Every token accepted so far (static ones included) is rejected from now on (401). */
   expireTokens(): void;
-  /** A valid bearer token, default publishers ["*"] and the seed's lifetime. */
-  issueToken(opts?: { publishers?: string[]; lifetimeSeconds?: number }): string;
+  /**
+   * A valid bearer token, default publishers ["*"], the seed's lifetime, and good for both APIs
+   * unless `audience` names one.
+   */
+  issueToken(opts?: { publishers?: string[]; lifetimeSeconds?: number; audience?: Audience }): string;
   /**
    * A service restart that keeps all state (offers, operations, tokens, faults, the request log):
    * stops listening — connections are refused, open ones cut, requests in flight dropped

@@ -16,15 +16,30 @@ export interface Principal {
   publishers: readonly string[];
 }
 
+/**
+ * The API a token was issued for (its `aud`): a Cloud Partner Portal token is refused by the Product
+ * Ingestion routes and the other way round, as the real services do. `undefined` = both (static
+ * tokens and admin-issued ones unless asked otherwise, so curl sessions and tests stay simple).
+ */
+export type Audience = "cpp" | "graph";
+
+/** The resource (v1) / App ID URI (v2 scope without `/.default`) of each audience. */
+export const AUDIENCE_RESOURCES: Readonly<Record<Audience, string>> = Object.freeze({
+  cpp: "https://cloudpartner.azure.com",
+  graph: "https://graph.microsoft.com",
+});
+
 interface TokenEntry {
   principal: Principal;
+  audience?: Audience;
   issuedAt: number;
   /** Emulated epoch ms; Infinity for static tokens (until expireAll). */
   expiresAt: number;
 }
 
 export type AuthResult =
-  { ok: true; principal: Principal } | { ok: false; reason: "missing" | "malformed" | "unknown" | "expired" };
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: "missing" | "malformed" | "unknown" | "expired" | "wrongAudience" };
 
 export interface IssuedToken {
   token: string;
@@ -51,7 +66,11 @@ export class TokenStore {
     }
   }
 
-  issue(principal: Principal, lifetimeSeconds: number = this.defaultLifetimeSeconds): IssuedToken {
+  issue(
+    principal: Principal,
+    lifetimeSeconds: number = this.defaultLifetimeSeconds,
+    audience?: Audience,
+  ): IssuedToken {
     if (!Number.isFinite(lifetimeSeconds) || lifetimeSeconds <= 0) {
       throw new RangeError(
         `token lifetime must be a positive number of seconds, got ${String(lifetimeSeconds)}`,
@@ -60,18 +79,20 @@ export class TokenStore {
     const token = randomBytes(32).toString("base64url");
     const issuedAt = this.clock.now();
     const expiresAt = issuedAt + lifetimeSeconds * 1000;
-    this.tokens.set(digest(token), { principal, issuedAt, expiresAt });
+    this.tokens.set(digest(token), { principal, issuedAt, expiresAt, audience });
     return { token, issuedAt, expiresAt };
   }
 
-  /** Checks an Authorization header value. */
-  authenticate(header: string | undefined): AuthResult {
+  /** Checks an Authorization header value for a route of `audience`. */
+  authenticate(header: string | undefined, audience: Audience): AuthResult {
     if (header === undefined || header.trim() === "") return { ok: false, reason: "missing" };
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (m === null) return { ok: false, reason: "malformed" };
     const entry = this.tokens.get(digest(m[1]));
     if (entry === undefined) return { ok: false, reason: "unknown" };
     if (this.clock.now() >= entry.expiresAt) return { ok: false, reason: "expired" };
+    if (entry.audience !== undefined && entry.audience !== audience)
+      return { ok: false, reason: "wrongAudience" };
     return { ok: true, principal: entry.principal };
   }
 

@@ -4,7 +4,7 @@
 
 import { handleAdmin, type AdminHost } from "./admin";
 import type { Emulator, EmulatorOptions } from "./api";
-import { TokenStore } from "./auth";
+import { TokenStore, type Audience } from "./auth";
 import { EmulatedClock } from "./clock";
 import type { Core } from "./core";
 import { offerNotFound } from "./errors";
@@ -128,9 +128,12 @@ class EmulatorInstance implements AdminHost {
     this.tokens.expireAll();
   }
 
-  issueToken(opts: { publishers?: string[]; lifetimeSeconds?: number } = {}): string {
-    return this.tokens.issue({ name: "admin", publishers: opts.publishers ?? ["*"] }, opts.lifetimeSeconds)
-      .token;
+  issueToken(opts: { publishers?: string[]; lifetimeSeconds?: number; audience?: Audience } = {}): string {
+    return this.tokens.issue(
+      { name: "admin", publishers: opts.publishers ?? ["*"] },
+      opts.lifetimeSeconds,
+      opts.audience,
+    ).token;
   }
 
   async restart(opts: { downtimeMs?: number } = {}): Promise<void> {

@@ -20,4 +20,5 @@ export type { Fault, FaultMatch, FaultRule } from "./faults";
 export type { RecordedRequest, RequestFilter } from "./recorder";
 export type { OfferHistoryEntry, OfferView, OperationView } from "./views";
 export { API_VERSION } from "./render";
-export { CPP_RESOURCE, CPP_SCOPE } from "./aad";
+export { CPP_RESOURCE, CPP_SCOPE, GRAPH_RESOURCE, GRAPH_SCOPE } from "./aad";
+export type { Audience } from "./auth";

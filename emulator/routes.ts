@@ -64,13 +64,15 @@ export function handleCpp(core: Core, ctx: RequestContext): void {
 }
 
 function authenticate(core: Core, ctx: RequestContext): Principal {
-  const result = core.tokens.authenticate(ctx.req.headers.authorization);
+  const result = core.tokens.authenticate(ctx.req.headers.authorization, "cpp");
   if (result.ok) return result.principal;
   const messages = {
     missing: "Authentication failed. The 'Authorization' header is missing.",
     malformed: "Authentication failed. The 'Authorization' header must be 'Bearer <token>'.",
     unknown: "Authentication failed. The access token is invalid.",
     expired: "Authentication failed. The access token has expired.",
+    wrongAudience:
+      "Authentication failed. The access token was issued for another audience than https://cloudpartner.azure.com.",
   };
   const error = result.reason === "missing" ? "" : `, error="invalid_token"`;
   throw unauthorized(

@@ -4,11 +4,12 @@
  * contract the CPP documentation gives, it works against any authority host (the emulator in
  * tests, sovereign clouds), and it costs no extra dependency.
  */
+import { CPP_AUDIENCE } from "./audience";
 import { CredentialError, HTTPError } from "./errors";
 import { HttpClient } from "./http";
 import { sanitize } from "./sanitize";
 
-export const CPP_RESOURCE = "https://cloudpartner.azure.com";
+export const CPP_RESOURCE = CPP_AUDIENCE.resource;
 export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
 
 export interface ClientSecretRequest {

@@ -4,6 +4,7 @@
  * `refresh` and `destroy` must use today's credentials, not those of the `up` that recorded the
  * resource.
  */
+import { CPP_AUDIENCE } from "./audience";
 import { CppClient } from "./client";
 import { DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./cppService";
 import { CredentialChoice, chooseCredential } from "./credentials";
@@ -50,7 +51,7 @@ export function contextFor(target: Target, settings: ProviderSettings, printer: 
   const http = { retry: settings.retry, timeoutMs: settings.requestTimeoutMs, onRetry };
   // The token endpoint's answers are service text too, redacted with the same secrets and tokens.
   const tokenHttp = new HttpClient({ ...http, secrets: () => client.secrets() });
-  const credential = chooseCredential(settings, target.accessToken, tokenHttp);
+  const credential = chooseCredential(settings, target.accessToken, tokenHttp, CPP_AUDIENCE);
   client = new CppClient({
     ...http,
     endpoint,

@@ -13,7 +13,8 @@
  * Fresh sources come before the input on purpose: an input token is frozen into state and
  * expires after about an hour, so a later `destroy` would fail with it.
  */
-import { CPP_RESOURCE, DEFAULT_AUTHORITY_HOST, IssuedToken, requestClientSecretToken } from "./aad";
+import { DEFAULT_AUTHORITY_HOST, IssuedToken, requestClientSecretToken } from "./aad";
+import { ApiAudience } from "./audience";
 import { AccessTokenSource } from "./client";
 import { CredentialError } from "./errors";
 import { HttpClient } from "./http";
@@ -41,6 +42,7 @@ export function chooseCredential(
   settings: CredentialSettings,
   inputToken: string | undefined,
   http: HttpClient,
+  audience: ApiAudience,
 ): CredentialChoice {
   const secrets = [settings.accessToken, settings.clientSecret, inputToken].filter((s): s is string => !!s);
   if (settings.accessToken) {
@@ -54,7 +56,7 @@ export function chooseCredential(
   const { tenantId, clientId, clientSecret } = settings;
   if (tenantId && clientId && clientSecret) {
     const authorityHost = checkAuthorityHost(settings.authorityHost);
-    const key = `secret|${authorityHost}|${tenantId}|${clientId}`;
+    const key = `secret|${audience.resource}|${authorityHost}|${tenantId}|${clientId}`;
     return {
       kind: "client-secret",
       secrets,
@@ -69,6 +71,7 @@ export function chooseCredential(
             tenantId,
             clientId,
             clientSecret,
+            resource: audience.resource,
             signal,
           });
           cache.set(key, issued);
@@ -95,7 +98,7 @@ export function chooseCredential(
     kind: "azure-identity",
     secrets,
     description: "the Azure credential chain",
-    source: azureIdentitySource(secrets),
+    source: azureIdentitySource(secrets, audience),
   };
 }
 
@@ -144,8 +147,8 @@ function fixedToken(token: string, what: string): AccessTokenSource {
 }
 
 /** `@azure/identity` is loaded only when needed: it is large and most runs never reach it. */
-function azureIdentitySource(secrets: readonly string[]): AccessTokenSource {
-  const key = "azure-identity";
+function azureIdentitySource(secrets: readonly string[], audience: ApiAudience): AccessTokenSource {
+  const key = `azure-identity|${audience.resource}`;
   return {
     async getToken({ forceRefresh, signal }) {
       const cached = cache.get(key);
@@ -154,19 +157,17 @@ function azureIdentitySource(secrets: readonly string[]): AccessTokenSource {
       const credential = new identity.DefaultAzureCredential();
       let result: { token: string; expiresOnTimestamp: number } | null;
       try {
-        result = await credential.getToken(`${CPP_RESOURCE}/.default`, { abortSignal: signal });
+        result = await credential.getToken(audience.scope, { abortSignal: signal });
       } catch (err) {
         throw new CredentialError(
-          "No credentials for the Cloud Partner Portal were found. Set marketplace:tenantId, marketplace:clientId " +
+          `No credentials for ${audience.name} were found. Set marketplace:tenantId, marketplace:clientId ` +
             "and marketplace:clientSecret (secret) in stack config, or AZURE_TENANT_ID, AZURE_CLIENT_ID and " +
             "AZURE_CLIENT_SECRET, or sign in with `az login`, or pass the accessToken input. The Azure credential " +
             `chain said: ${sanitize((err as Error).message ?? String(err), secrets)}`,
         );
       }
       if (!result)
-        throw new CredentialError(
-          "The Azure credential chain returned no token for the Cloud Partner Portal.",
-        );
+        throw new CredentialError(`The Azure credential chain returned no token for ${audience.name}.`);
       cache.set(key, { token: result.token, expiresOnMs: result.expiresOnTimestamp });
       return result.token;
     },

@@ -1,3 +1,4 @@
+import { CPP_AUDIENCE } from "../../provider/audience";
 import { strict as assert } from "node:assert";
 import { startEmulator, type Emulator } from "../../emulator";
 import { chooseCredential, clearTokenCache } from "../../provider/credentials";
@@ -27,7 +28,7 @@ function configured(
   return rest;
 }
 const choose = (settings: CredentialSettings, inputToken?: string) =>
-  chooseCredential(settings, inputToken, http);
+  chooseCredential(settings, inputToken, http, CPP_AUDIENCE);
 const secret = { tenantId: "t-1", clientId: "client-1", clientSecret: "client-secret-1" };
 
 describe("credentials", () => {
