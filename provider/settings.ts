@@ -23,6 +23,12 @@ export interface CredentialSettings {
 export interface ProviderSettings extends CredentialSettings {
   /** Default CPP origin for resources without an `endpoint` input. */
   endpoint?: string;
+  /**
+   * Default Product Ingestion API origin (the part before `/rp/product-ingestion`) for ingestion
+   * resources without an `endpoint` input. Separate from `endpoint`: the two APIs live on
+   * different origins and a token for one must never be sent to the other.
+   */
+  ingestionEndpoint?: string;
   /** Per-request timeout; absent: the HTTP client's default. */
   requestTimeoutMs?: number;
   /** Overrides of the retry policy's defaults. */
@@ -43,13 +49,14 @@ export interface ProviderSettings extends CredentialSettings {
 export const DEFAULT_CONFIRM_WINDOW_MS = 5 * 60 * 1000;
 
 /** Settings that stack config or the environment may give, and the variables that give them. */
-const CONFIGURABLE: Record<keyof CredentialSettings | "endpoint", string[]> = {
+const CONFIGURABLE: Record<keyof CredentialSettings | "endpoint" | "ingestionEndpoint", string[]> = {
   accessToken: ["MARKETPLACE_ACCESS_TOKEN"],
   tenantId: ["AZURE_TENANT_ID", "ARM_TENANT_ID"],
   clientId: ["AZURE_CLIENT_ID", "ARM_CLIENT_ID"],
   clientSecret: ["AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET"],
   authorityHost: ["AZURE_AUTHORITY_HOST"],
   endpoint: ["MARKETPLACE_ENDPOINT"],
+  ingestionEndpoint: ["MARKETPLACE_INGESTION_ENDPOINT"],
 };
 
 export type ConfigLookup = (key: string) => string | undefined;
