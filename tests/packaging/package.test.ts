@@ -52,6 +52,7 @@ describe("the packed package in a fresh project", function () {
     for (const needed of [
       "package.json",
       "README.md",
+      "LICENSE",
       "dist/provider/index.js",
       "dist/provider/index.d.ts",
       "dist/provider/lifecycle.js",
@@ -62,7 +63,7 @@ describe("the packed package in a fresh project", function () {
       assert.ok(packed.files.includes(needed), `${needed} is not in the tarball: ${packed.files.join(", ")}`);
     }
     assert.deepEqual(
-      packed.files.filter((f) => !/^(package\.json|README\.md|dist\/(provider|emulator)\/.*)$/.test(f)),
+      packed.files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/(provider|emulator)\/.*)$/.test(f)),
       [],
     );
   });
