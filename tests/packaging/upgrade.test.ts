@@ -17,128 +17,141 @@ import {
 } from "./consumer";
 
 /**
- * Users upgrade with stacks deployed. The last release is built from its commit
- * (`last-release.json`), deployed in a fresh project, then replaced by this build with a plain
- * `npm install`: a settled stack previews with no change and its `up` sends nothing; a wait the
- * old release recorded as pending resumes under the new one without a second cancel; `refresh`
- * and `destroy` load the provider that the old release serialized into state.
+ * Users upgrade with stacks deployed. Each release in `last-release.json` (the last one, and the
+ * older ones whose state shapes still exist in the wild) is built from its commit, deployed in a
+ * fresh project, then replaced by this build with a plain `npm install`: a settled stack previews
+ * with no change and its `up` sends nothing; a wait the old release recorded as pending resumes
+ * under the new one without a second cancel; `refresh` and `destroy` load the provider that the
+ * old release serialized into state.
  */
-const LAST_RELEASE: { version: string; commit: string } = JSON.parse(
+interface Release {
+  version: string;
+  commit: string;
+  /** The release's own `@pulumi/pulumi` peer range, when the SDK of this run lies outside it. */
+  peerRange?: string;
+}
+const RELEASES: Release[] = JSON.parse(
   fs.readFileSync(path.join(REPO, "tests", "packaging", "last-release.json"), "utf8"),
-);
+).releases;
 const THIS_VERSION: string = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).version;
 
-describe(`upgrading from the last release (${LAST_RELEASE.version}) with stacks deployed`, function () {
-  this.timeout(15 * 60_000);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pmc-upgrade-"));
-  let consumer: ConsumerProject;
-  let emulator: PackagedEmulator;
-  let lastRelease: string;
-  let thisRelease: string;
-  const settled = (url: string) => emulatorConfig(url, { publisherId: "contoso", offerId: "contoso-offer" });
-  const waiting = (url: string) =>
-    emulatorConfig(url, { publisherId: "contoso", offerId: "slow-offer", timeoutSeconds: "3" });
+for (const release of RELEASES) upgradeFrom(release);
 
-  before(async function () {
-    const engine = await ensurePulumi({ log: (line) => process.stderr.write(`[engine] ${line}\n`) });
-    consumer = new ConsumerProject(path.join(tmp, "consumer"), engine.root);
+function upgradeFrom(LAST_RELEASE: Release): void {
+  describe(`upgrading from ${LAST_RELEASE.version} with stacks deployed`, function () {
+    this.timeout(15 * 60_000);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pmc-upgrade-"));
+    let consumer: ConsumerProject;
+    let emulator: PackagedEmulator;
+    let lastRelease: string;
+    let thisRelease: string;
+    const settled = (url: string) =>
+      emulatorConfig(url, { publisherId: "contoso", offerId: "contoso-offer" });
+    const waiting = (url: string) =>
+      emulatorConfig(url, { publisherId: "contoso", offerId: "slow-offer", timeoutSeconds: "3" });
 
-    // The last release, from its commit: its own sources compiled with its own tsconfig (only the
-    // shipped folders), packed without scripts (it had no prepack).
-    const release = path.join(tmp, "release");
-    fs.mkdirSync(release);
-    const archive = path.join(tmp, "release.tar");
-    mustSucceed(
-      await run("git", ["archive", "--format=tar", "-o", archive, LAST_RELEASE.commit], { cwd: REPO }),
-      `git archive ${LAST_RELEASE.commit} (the last release; a shallow clone lacks it)`,
-    );
-    mustSucceed(await run("tar", ["-xf", archive], { cwd: release }), "tar");
-    fs.writeFileSync(
-      path.join(release, "tsconfig.release.json"),
-      JSON.stringify({
-        extends: "./tsconfig.json",
-        compilerOptions: { types: ["node"] },
-        include: ["provider/**/*.ts", "emulator/**/*.ts"],
-      }),
-    );
-    borrowDevDependencies(release);
-    const tsc = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
-    mustSucceed(
-      await run(process.execPath, [tsc, "-p", "tsconfig.release.json"], { cwd: release }),
-      "tsc (last release)",
-    );
-    lastRelease = (await pack(release, tmp, true)).tarball;
+    before(async function () {
+      const engine = await ensurePulumi({ log: (line) => process.stderr.write(`[engine] ${line}\n`) });
+      consumer = new ConsumerProject(path.join(tmp, "consumer"), engine.root);
 
-    const current = path.join(tmp, "current");
-    await copyWorkingTree(current);
-    thisRelease = (await pack(current, tmp)).tarball;
+      // The last release, from its commit: its own sources compiled with its own tsconfig (only the
+      // shipped folders), packed without scripts (0.1.0 had no prepack; this build is what it does).
+      const release = path.join(tmp, "release");
+      fs.mkdirSync(release);
+      const archive = path.join(tmp, "release.tar");
+      mustSucceed(
+        await run("git", ["archive", "--format=tar", "-o", archive, LAST_RELEASE.commit], { cwd: REPO }),
+        `git archive ${LAST_RELEASE.commit} (the last release; a shallow clone lacks it)`,
+      );
+      mustSucceed(await run("tar", ["-xf", archive], { cwd: release }), "tar");
+      fs.writeFileSync(
+        path.join(release, "tsconfig.release.json"),
+        JSON.stringify({
+          extends: "./tsconfig.json",
+          compilerOptions: { types: ["node"] },
+          include: ["provider/**/*.ts", "emulator/**/*.ts"],
+        }),
+      );
+      borrowDevDependencies(release);
+      const tsc = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
+      mustSucceed(
+        await run(process.execPath, [tsc, "-p", "tsconfig.release.json"], { cwd: release }),
+        "tsc (last release)",
+      );
+      lastRelease = (await pack(release, tmp, true)).tarball;
+
+      const current = path.join(tmp, "current");
+      await copyWorkingTree(current);
+      thisRelease = (await pack(current, tmp)).tarball;
+    });
+
+    after(async function () {
+      await emulator?.close();
+      if (!process.env.PULUMI_MARKETPLACE_CANCEL_E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it(`deploys with ${LAST_RELEASE.version}: one settled cancellation, one recorded as pending`, async function () {
+      consumer.writePackageJson(lastRelease);
+      // 0.1.0's peer range ended below 3.260 (the reason for 0.2.0), so a project on a newer SDK
+      // could only install it with --legacy-peer-deps, as its users did.
+      const flags = LAST_RELEASE.peerRange !== undefined ? ["--legacy-peer-deps"] : [];
+      mustSucceed(await npm(["install", ...flags], consumer.dir), "npm install (last release)");
+      assert.equal(consumer.installedVersion("pulumi-marketplace-cancel"), LAST_RELEASE.version);
+      await consumer.compileProgram();
+      emulator = await consumer.startEmulator();
+      await emulator.runningOffer("contoso", "slow-offer", { cancelSeconds: 120 });
+
+      const done = await consumer.drive("up", "settled", settled(emulator.url));
+      assert.ok(done.ok, done.error);
+      assert.equal(done.outputs?.status.value, "succeeded", done.stdout);
+
+      // A 120-s cancellation with a 3-s timeout: the up fails and records the wait as pending.
+      const timedOut = await consumer.drive("up", "waiting", waiting(emulator.url));
+      assert.equal(timedOut.ok, false, timedOut.stdout);
+      assert.match(String(timedOut.error), /recorded as pending; run `pulumi up` again to resume waiting/);
+      assert.equal(await emulator.cancelPosts(), 2);
+    });
+
+    it(`installs ${THIS_VERSION} over it with a plain npm install`, async function () {
+      consumer.writePackageJson(thisRelease);
+      mustSucceed(await npm(["install"], consumer.dir), "npm install (this release)");
+      assert.equal(consumer.installedVersion("pulumi-marketplace-cancel"), THIS_VERSION);
+    });
+
+    it("the settled stack previews with no change and its up sends nothing", async function () {
+      const before = (await emulator.requests()).length;
+      const preview = await consumer.drive("preview", "settled", settled(emulator.url));
+      assert.ok(preview.ok, preview.error);
+      assert.deepEqual(preview.changeSummary, { same: 2 }, preview.stdout);
+      const up = await consumer.drive("up", "settled", settled(emulator.url));
+      assert.ok(up.ok, up.error);
+      assert.deepEqual(up.resourceChanges, { same: 2 }, up.stdout);
+      assert.equal(up.outputs?.status.value, "succeeded");
+      assert.equal((await emulator.requests()).length, before, "no request of any kind");
+    });
+
+    it("the pending wait recorded by the last release resumes without a second cancel", async function () {
+      await emulator.advanceClock(180); // the cancellation has finished on the service meanwhile
+      const up = await consumer.drive("up", "waiting", waiting(emulator.url));
+      assert.ok(up.ok, `${up.error}\n${up.stdout}`);
+      assert.equal(up.outputs?.status.value, "succeeded", up.stdout);
+      assert.match(
+        up.stdout,
+        /resuming the wait for the cancellation requested at .* \(no new cancel is sent\)/,
+      );
+      assert.equal(await emulator.cancelPosts(), 2);
+    });
+
+    it("refresh and destroy load the provider the last release serialized into state", async function () {
+      for (const stack of ["settled", "waiting"]) {
+        const config = stack === "settled" ? settled(emulator.url) : waiting(emulator.url);
+        const refresh = await consumer.drive("refresh", stack, config);
+        assert.ok(refresh.ok, `${stack}: ${refresh.error}`);
+        const destroy = await consumer.drive("destroy", stack, config);
+        assert.ok(destroy.ok, `${stack}: ${destroy.error}`);
+        assert.equal(destroy.resourceCount, 0);
+      }
+      assert.equal(await emulator.cancelPosts(), 2);
+    });
   });
-
-  after(async function () {
-    await emulator?.close();
-    if (!process.env.PULUMI_MARKETPLACE_CANCEL_E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
-  });
-
-  it(`deploys with ${LAST_RELEASE.version}: one settled cancellation, one recorded as pending`, async function () {
-    consumer.writePackageJson(lastRelease);
-    // The last release's peer range ended below 3.260 (the reason for this release), so a project
-    // on a newer SDK could only install it with --legacy-peer-deps, as its users did.
-    mustSucceed(await npm(["install", "--legacy-peer-deps"], consumer.dir), "npm install (last release)");
-    assert.equal(consumer.installedVersion("pulumi-marketplace-cancel"), LAST_RELEASE.version);
-    await consumer.compileProgram();
-    emulator = await consumer.startEmulator();
-    await emulator.runningOffer("contoso", "slow-offer", { cancelSeconds: 120 });
-
-    const done = await consumer.drive("up", "settled", settled(emulator.url));
-    assert.ok(done.ok, done.error);
-    assert.equal(done.outputs?.status.value, "succeeded", done.stdout);
-
-    // A 120-s cancellation with a 3-s timeout: the up fails and records the wait as pending.
-    const timedOut = await consumer.drive("up", "waiting", waiting(emulator.url));
-    assert.equal(timedOut.ok, false, timedOut.stdout);
-    assert.match(String(timedOut.error), /recorded as pending; run `pulumi up` again to resume waiting/);
-    assert.equal(await emulator.cancelPosts(), 2);
-  });
-
-  it(`installs ${THIS_VERSION} over it with a plain npm install`, async function () {
-    consumer.writePackageJson(thisRelease);
-    mustSucceed(await npm(["install"], consumer.dir), "npm install (this release)");
-    assert.equal(consumer.installedVersion("pulumi-marketplace-cancel"), THIS_VERSION);
-  });
-
-  it("the settled stack previews with no change and its up sends nothing", async function () {
-    const before = (await emulator.requests()).length;
-    const preview = await consumer.drive("preview", "settled", settled(emulator.url));
-    assert.ok(preview.ok, preview.error);
-    assert.deepEqual(preview.changeSummary, { same: 2 }, preview.stdout);
-    const up = await consumer.drive("up", "settled", settled(emulator.url));
-    assert.ok(up.ok, up.error);
-    assert.deepEqual(up.resourceChanges, { same: 2 }, up.stdout);
-    assert.equal(up.outputs?.status.value, "succeeded");
-    assert.equal((await emulator.requests()).length, before, "no request of any kind");
-  });
-
-  it("the pending wait recorded by the last release resumes without a second cancel", async function () {
-    await emulator.advanceClock(180); // the cancellation has finished on the service meanwhile
-    const up = await consumer.drive("up", "waiting", waiting(emulator.url));
-    assert.ok(up.ok, `${up.error}\n${up.stdout}`);
-    assert.equal(up.outputs?.status.value, "succeeded", up.stdout);
-    assert.match(
-      up.stdout,
-      /resuming the wait for the cancellation requested at .* \(no new cancel is sent\)/,
-    );
-    assert.equal(await emulator.cancelPosts(), 2);
-  });
-
-  it("refresh and destroy load the provider the last release serialized into state", async function () {
-    for (const stack of ["settled", "waiting"]) {
-      const config = stack === "settled" ? settled(emulator.url) : waiting(emulator.url);
-      const refresh = await consumer.drive("refresh", stack, config);
-      assert.ok(refresh.ok, `${stack}: ${refresh.error}`);
-      const destroy = await consumer.drive("destroy", stack, config);
-      assert.ok(destroy.ok, `${stack}: ${destroy.error}`);
-      assert.equal(destroy.resourceCount, 0);
-    }
-    assert.equal(await emulator.cancelPosts(), 2);
-  });
-});
+}
