@@ -4,6 +4,7 @@
 
 import type { Audience } from "./auth";
 import type { FaultRule } from "./faults";
+import type { IngestionEmulator } from "./ingestion/api";
 import type { RecordedRequest, RequestFilter } from "./recorder";
 import type { OfferConfigPatch, Seed } from "./seed";
 import type { OfferView, OperationView } from "./views";
@@ -34,6 +35,16 @@ export interface Emulator {
   /** Returns the fault's id. Throws on an invalid rule. */
   addFault(rule: FaultRule): string;
   clearFaults(): void;
+  /**
+   * With `tls`: a file holding the PEM of the CA that signed the emulator's certificate, for
+   * NODE_EXTRA_CA_CERTS (read at process start only) or an https agent's `ca`. Undefined over HTTP.
+   */
+  readonly caCertPath: string | undefined;
+  /**
+   * The Product Ingestion API served under /rp/product-ingestion/ (ingestion-api.md): products,
+   * publish jobs, submissions and the switches of its quirks.
+   */
+  readonly ingestion: IngestionEmulator;
   /**
    * Creates the publisher/offer when missing. Takes a Partial<OfferConfig>; a property set to null
    * resets that setting to its default.

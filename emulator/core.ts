@@ -5,6 +5,7 @@
 import type { TokenStore } from "./auth";
 import type { EmulatedClock } from "./clock";
 import type { FaultStore } from "./faults";
+import type { IngestionState } from "./ingestion/state";
 import type { Recorder } from "./recorder";
 import type { TenantConfig } from "./seed";
 import type { EmulatorState } from "./state";
@@ -12,6 +13,8 @@ import type { EmulatorState } from "./state";
 export interface Core {
   readonly clock: EmulatedClock;
   readonly state: EmulatorState;
+  /** The Product Ingestion API's products, submissions and jobs. */
+  readonly ingestion: IngestionState;
   readonly tokens: TokenStore;
   readonly faults: FaultStore;
   readonly recorder: Recorder;

@@ -9,6 +9,9 @@ import { EmulatedClock } from "./clock";
 import type { Core } from "./core";
 import { offerNotFound } from "./errors";
 import { FaultStore, type FaultInfo, type FaultRule } from "./faults";
+import type { IngestionEmulator } from "./ingestion/api";
+import { IngestionControl } from "./ingestion/control";
+import { IngestionState } from "./ingestion/state";
 import { Recorder, type RecordedRequest, type RequestFilter } from "./recorder";
 import {
   DEFAULT_TOKEN_LIFETIME_SECONDS,
@@ -34,6 +37,8 @@ class EmulatorInstance implements AdminHost {
   readonly state: EmulatorState;
   readonly core: Core;
   readonly server: EmulatorServer;
+  readonly ingestionState: IngestionState;
+  readonly ingestion: IngestionEmulator;
 
   constructor(seed: Seed, options: EmulatorOptions) {
     this.clock = new EmulatedClock(options.timeScale ?? 1);
@@ -46,11 +51,14 @@ class EmulatorInstance implements AdminHost {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     this.core = {
+    this.ingestionState = new IngestionState(this.clock, seed.ingestion);
+    this.ingestion = new IngestionControl(this.ingestionState);
       clock: this.clock,
       state: this.state,
       tokens: this.tokens,
       faults: this.faults,
       recorder: this.recorder,
+      ingestion: this.ingestionState,
       tenants: seed.tenants ?? {},
       get url() {
         return self.url;

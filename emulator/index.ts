@@ -22,3 +22,23 @@ export type { OfferHistoryEntry, OfferView, OperationView } from "./views";
 export { API_VERSION } from "./render";
 export { CPP_RESOURCE, CPP_SCOPE, GRAPH_RESOURCE, GRAPH_SCOPE } from "./aad";
 export type { Audience } from "./auth";
+export type {
+  IngestionEmulator,
+  IngestionJobView,
+  IngestionProductView,
+  IngestionResourceView,
+  IngestionSubmissionView,
+} from "./ingestion/api";
+export {
+  DEFAULT_INGESTION_PRODUCT,
+  INGESTION_DEFAULTS,
+  type IngestionErrorItem,
+  type IngestionProductConfig,
+  type IngestionSeed,
+  type IngestionSettings,
+  type IngestionSettingsPatch,
+  type PublishJobOptions,
+  type ScriptedResource,
+} from "./ingestion/settings";
+export { CANNOT_CANCEL_COMPLETED, CANNOT_CANCEL_PAST_POINT_OF_NO_RETURN } from "./ingestion/errors";
+export { CA_DIR_ENV, type TlsOption } from "./tls";

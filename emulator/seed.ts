@@ -7,6 +7,8 @@
 
 import { readFileSync } from "node:fs";
 
+import { defaultIngestionSeed, parseIngestionSeed, type IngestionSeed } from "./ingestion/settings";
+
 export type PcMigrationStatus = "migrated" | "none";
 export type CancelMode = "sync" | "async";
 export type Vocabulary = "complete" | "completed";
@@ -73,6 +75,8 @@ export interface Seed {
   /** Bearer tokens accepted without going through the token endpoint (curl sessions, tests). */
   staticTokens?: Record<string, StaticTokenConfig>;
   publishers?: Record<string, PublisherConfig>;
+  /** The Product Ingestion API's products, jobs and switches (emulator/ingestion/settings.ts). */
+  ingestion?: IngestionSeed;
 }
 
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
@@ -112,6 +116,7 @@ export function defaultSeed(): Seed {
       },
       fabrikam: { offers: { "fabrikam-vm": {} } },
     },
+    ingestion: defaultIngestionSeed(),
   };
 }
 
@@ -149,7 +154,7 @@ type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-function describe(v: Json): string {
+export function describe(v: Json): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
   if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
@@ -157,16 +162,16 @@ function describe(v: Json): string {
   return `${typeof v} ${String(v)}`;
 }
 
-function fail(path: string, problem: string): never {
+export function fail(path: string, problem: string): never {
   throw new SeedError(`${path}: ${problem}`);
 }
 
-function expectObject(v: Json, path: string): Record<string, Json> {
+export function expectObject(v: Json, path: string): Record<string, Json> {
   if (!isObject(v)) fail(path, `must be an object, got ${describe(v)}`);
   return v;
 }
 
-function checkKeys(o: Record<string, Json>, path: string, allowed: readonly string[]): void {
+export function checkKeys(o: Record<string, Json>, path: string, allowed: readonly string[]): void {
   for (const key of Object.keys(o)) {
     if (!allowed.includes(key)) {
       fail(`${path}.${key}`, `unknown property (allowed: ${allowed.join(", ")})`);
@@ -174,19 +179,19 @@ function checkKeys(o: Record<string, Json>, path: string, allowed: readonly stri
   }
 }
 
-function expectString(v: Json, path: string): string {
+export function expectString(v: Json, path: string): string {
   if (typeof v !== "string" || v.length === 0) fail(path, `must be a non-empty string, got ${describe(v)}`);
   return v;
 }
 
-function expectEnum<const T extends string>(v: Json, path: string, values: readonly T[]): T {
+export function expectEnum<const T extends string>(v: Json, path: string, values: readonly T[]): T {
   if (typeof v !== "string" || !(values as readonly string[]).includes(v)) {
     fail(path, `must be one of ${values.map((x) => JSON.stringify(x)).join(", ")}, got ${describe(v)}`);
   }
   return v as T;
 }
 
-function expectSeconds(v: Json, path: string): number {
+export function expectSeconds(v: Json, path: string): number {
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
     fail(path, `must be a non-negative number of seconds, got ${describe(v)}`);
   }
@@ -280,6 +285,7 @@ export function parseSeed(v: Json, source = "seed"): Seed {
     "tenants",
     "staticTokens",
     "publishers",
+    "ingestion",
   ]);
   const seed: Seed = {};
   if (root.tokenLifetimeSeconds !== undefined) {
@@ -339,6 +345,8 @@ export function parseSeed(v: Json, source = "seed"): Seed {
       seed.publishers[publisherId] = { offers };
     }
   }
+  if (root.ingestion !== undefined)
+    seed.ingestion = parseIngestionSeed(root.ingestion, `${source}.ingestion`);
   return seed;
 }
 
