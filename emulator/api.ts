@@ -36,11 +36,6 @@ export interface Emulator {
   addFault(rule: FaultRule): string;
   clearFaults(): void;
   /**
-   * With `tls`: a file holding the PEM of the CA that signed the emulator's certificate, for
-   * NODE_EXTRA_CA_CERTS (read at process start only) or an https agent's `ca`. Undefined over HTTP.
-   */
-  readonly caCertPath: string | undefined;
-  /**
    * The Product Ingestion API served under /rp/product-ingestion/ (ingestion-api.md): products,
    * publish jobs, submissions and the switches of its quirks.
    */
