@@ -7,6 +7,7 @@ import { AUDIENCE_RESOURCES, type Audience } from "./auth";
 import { badRequest, methodNotAllowed, noResource, operationNotFound } from "./errors";
 import { FaultRuleError, type FaultRule } from "./faults";
 import { isPlainObject, parseJsonBody, sendEmpty, sendJson, type RequestContext } from "./http";
+import { INGESTION_ADMIN_ROUTES } from "./ingestion/admin";
 import { parseOfferConfig, SeedError } from "./seed";
 
 /** The operations the admin API exposes: the Emulator interface and two read-outs only it needs. */
@@ -23,7 +24,13 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
   {
     method: "GET",
     pattern: ["health"],
-    handle: (host, ctx) => sendJson(ctx.res, 200, { status: "ok", url: host.url, ...host.clockInfo() }),
+    handle: (host, ctx) =>
+      sendJson(ctx.res, 200, {
+        status: "ok",
+        url: host.url,
+        caCertPath: host.caCertPath,
+        ...host.clockInfo(),
+      }),
   },
   {
     method: "GET",
@@ -173,6 +180,8 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
       sendJson(ctx.res, 201, { access_token: token, token_type: "Bearer" });
     },
   },
+  // The Product Ingestion part: /_emulator/ingestion/… (ingestion/admin.ts).
+  ...INGESTION_ADMIN_ROUTES,
 ];
 
 function jsonBody(ctx: RequestContext): unknown {

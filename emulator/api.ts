@@ -7,6 +7,7 @@ import type { FaultRule } from "./faults";
 import type { IngestionEmulator } from "./ingestion/api";
 import type { RecordedRequest, RequestFilter } from "./recorder";
 import type { OfferConfigPatch, Seed } from "./seed";
+import type { TlsOption } from "./tls";
 import type { OfferView, OperationView } from "./views";
 
 export interface EmulatorOptions {
@@ -22,11 +23,23 @@ export interface EmulatorOptions {
   quiet?: boolean;
   /** Where request log lines go when not quiet. Default console.log. */
   log?: (line: string) => void;
+  /**
+   * Serve HTTPS (the Entra routes must be https for MSAL / @azure/identity). Default false: plain
+   * HTTP, as before. `true` signs a certificate for 127.0.0.1, ::1 and localhost with the CA in
+   * $CPP_EMULATOR_CA_DIR, else with a CA made for this process; `{ caDir }` with the CA there;
+   * `{ cert, key, ca? }` serves the given PEMs. Clients trust `caCertPath` (NODE_EXTRA_CA_CERTS).
+   */
+  tls?: TlsOption;
 }
 
 export interface Emulator {
-  /** "http://127.0.0.1:PORT": base URL of the CPP routes AND the Azure AD authority host. */
+  /** "http://127.0.0.1:PORT" (https with `tls`): base URL of the CPP routes AND the Azure AD authority host. */
   readonly url: string;
+  /**
+   * With `tls`: a file holding the PEM of the CA that signed the emulator's certificate, for
+   * NODE_EXTRA_CA_CERTS (read at process start only) or an https agent's `ca`. Undefined over HTTP.
+   */
+  readonly caCertPath: string | undefined;
   /** Every request in arrival order, token and admin requests included (a live array). */
   readonly requests: RecordedRequest[];
   clearRequests(): void;

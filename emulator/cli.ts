@@ -2,10 +2,13 @@
 // cpp-emulator: runs the CPP API emulator as a standalone process (for curl sessions, the demo, or
 // a user's own CI, the way Azurite stands in for Azure Storage).
 
+import { readFileSync } from "node:fs";
+
 import { isLoopback } from "../provider/loopback";
 import type { Emulator } from "./api";
 import { startEmulator } from "./emulator";
 import { defaultSeed, loadSeedFile, SeedError, type Seed } from "./seed";
+import type { TlsOption } from "./tls";
 
 export const USAGE = `Usage: cpp-emulator [options]
 
@@ -17,11 +20,18 @@ Options:
   --seed <file.json>    initial tenants, clients, tokens, publishers and offers (default: built-in seed,
                         see emulator/seed.example.json)
   --time-scale <n>      emulated clock speed; 60 = one real second is one emulated minute (default 1)
+  --tls                 serve HTTPS with a certificate for 127.0.0.1, ::1 and localhost, signed by the CA
+                        in --ca-dir, else in $CPP_EMULATOR_CA_DIR, else by a CA made at start; prints
+                        the CA file for NODE_EXTRA_CA_CERTS (MSAL / @azure/identity need https)
+  --ca-dir <dir>        with --tls: sign with <dir>/ca.pem + <dir>/ca-key.pem
+  --cert <file>         serve HTTPS with this PEM certificate (implies --tls; needs --key)
+  --key <file>          the PEM private key of --cert
   --quiet               do not log requests
   --allow-remote        allow a non-loopback --host (the emulator has well-known secrets and no admin auth)
   -h, --help            show this help
 
-Once listening it prints "CPP emulator listening on <url>". Get a token with
+Once listening it prints "CPP emulator listening on <url>", with --tls preceded by
+"CPP emulator CA certificate: <file>" (for NODE_EXTRA_CA_CERTS, or curl --cacert <file>). Get a token with
   curl -s -X POST <url>/demo-tenant/oauth2/token -d grant_type=client_credentials \\
     -d client_id=demo-client -d client_secret=demo-secret -d resource=https://cloudpartner.azure.com
 or use the static token "emulator-token" of the default seed. Admin API: <url>/_emulator/health.`;
@@ -34,6 +44,10 @@ export interface CliOptions {
   quiet: boolean;
   allowRemote: boolean;
   help: boolean;
+  tls: boolean;
+  caDir?: string;
+  certFile?: string;
+  keyFile?: string;
 }
 
 export class UsageError extends Error {}
@@ -46,6 +60,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     quiet: false,
     allowRemote: false,
     help: false,
+    tls: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -94,6 +109,21 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         noValue();
         opts.allowRemote = true;
         break;
+      case "--tls":
+        noValue();
+        opts.tls = true;
+        break;
+      case "--ca-dir":
+        opts.caDir = value();
+        break;
+      case "--cert":
+        opts.certFile = value();
+        opts.tls = true;
+        break;
+      case "--key":
+        opts.keyFile = value();
+        opts.tls = true;
+        break;
       case "-h":
       case "--help":
         opts.help = true;
@@ -102,6 +132,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         throw new UsageError(`unknown option "${arg}"`);
     }
   }
+  if ((opts.certFile === undefined) !== (opts.keyFile === undefined))
+    throw new UsageError("--cert and --key go together");
+  if (opts.caDir !== undefined && opts.certFile !== undefined)
+    throw new UsageError("--ca-dir signs a certificate; --cert serves one: pass one of them");
+  if (opts.caDir !== undefined) opts.tls = true;
   if (!opts.allowRemote && !isLoopback(opts.host)) {
     throw new UsageError(
       `refusing to listen on non-loopback host "${opts.host}": the emulator is a test double with well-known ` +
@@ -136,6 +171,17 @@ async function main(): Promise<number> {
     }
     throw e;
   }
+  let tls: TlsOption = opts.tls;
+  if (opts.certFile !== undefined && opts.keyFile !== undefined) {
+    try {
+      tls = { cert: readFileSync(opts.certFile, "utf8"), key: readFileSync(opts.keyFile, "utf8") };
+    } catch (e) {
+      process.stderr.write(`cpp-emulator: cannot read --cert/--key: ${(e as Error).message}\n`);
+      return 1;
+    }
+  } else if (opts.caDir !== undefined) {
+    tls = { caDir: opts.caDir };
+  }
   let emulator: Emulator;
   try {
     emulator = await startEmulator({
@@ -145,13 +191,23 @@ async function main(): Promise<number> {
       timeScale: opts.timeScale,
       quiet: opts.quiet,
       log: (line) => process.stdout.write(`${line}\n`),
+      tls,
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
+    if (err.syscall !== "listen") {
+      // Not a listen error: a bad certificate, key or CA directory.
+      process.stderr.write(`cpp-emulator: cannot start: ${err.message}\n`);
+      return 1;
+    }
     process.stderr.write(
       `cpp-emulator: cannot listen on ${opts.host}:${opts.port}: ${err.code ?? err.message}\n`,
     );
     return 1;
+  }
+  // The CA line comes first, so whoever waits for the "listening" line already has it.
+  if (emulator.caCertPath !== undefined) {
+    process.stdout.write(`CPP emulator CA certificate: ${emulator.caCertPath}\n`);
   }
   process.stdout.write(`CPP emulator listening on ${emulator.url}\n`);
   // The handlers stay installed until exit: a second signal during shutdown must not fall back to

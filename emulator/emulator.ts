@@ -23,6 +23,7 @@ import {
 } from "./seed";
 import { EmulatorServer } from "./server";
 import { EmulatorState, type Offer } from "./state";
+import { resolveTls, type TlsMaterial } from "./tls";
 import { offerView, operationView, type OfferView, type OperationView } from "./views";
 
 const MAX_DOWNTIME_MS = 10 * 60 * 1000;
@@ -30,6 +31,7 @@ const LOOPBACK_URL_HOSTS: Record<string, string> = { "0.0.0.0": "127.0.0.1", "::
 
 class EmulatorInstance implements AdminHost {
   url = "";
+  readonly caCertPath: string | undefined;
   readonly clock: EmulatedClock;
   readonly recorder = new Recorder();
   readonly faults = new FaultStore();
@@ -40,7 +42,8 @@ class EmulatorInstance implements AdminHost {
   readonly ingestionState: IngestionState;
   readonly ingestion: IngestionEmulator;
 
-  constructor(seed: Seed, options: EmulatorOptions) {
+  constructor(seed: Seed, options: EmulatorOptions, tls?: TlsMaterial) {
+    this.caCertPath = tls?.caCertPath;
     this.clock = new EmulatedClock(options.timeScale ?? 1);
     this.tokens = new TokenStore(
       this.clock,
@@ -68,6 +71,7 @@ class EmulatorInstance implements AdminHost {
     this.server = new EmulatorServer(this.core, {
       admin: (ctx) => handleAdmin(this, ctx),
       log: quiet ? undefined : (options.log ?? ((line) => console.log(line))),
+      tls: tls && { cert: tls.cert, key: tls.key },
     });
   }
 
@@ -161,7 +165,7 @@ class EmulatorInstance implements AdminHost {
   async listen(host: string, port: number): Promise<void> {
     const actual = await this.server.listen(host, port);
     const urlHost = LOOPBACK_URL_HOSTS[host] ?? (host.includes(":") ? `[${host}]` : host);
-    this.url = `http://${urlHost}:${actual}`;
+    this.url = `${this.caCertPath === undefined ? "http" : "https"}://${urlHost}:${actual}`;
   }
 
   private requireOffer(publisherId: string, offerId: string): Offer {
@@ -174,7 +178,8 @@ class EmulatorInstance implements AdminHost {
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   // Seeds written in TypeScript get the same validation as seed files: typos fail loudly.
   const seed = parseSeed(opts.seed ?? defaultSeed(), "seed");
-  const instance = new EmulatorInstance(seed, opts);
+  const tls = await resolveTls(opts.tls);
+  const instance = new EmulatorInstance(seed, opts, tls);
   await instance.listen(opts.host ?? "127.0.0.1", opts.port ?? 0);
   return instance;
 }

@@ -41,3 +41,4 @@ export {
   type ScriptedResource,
 } from "./ingestion/settings";
 export { CANNOT_CANCEL_COMPLETED, CANNOT_CANCEL_PAST_POINT_OF_NO_RETURN } from "./ingestion/errors";
+export { CA_DIR_ENV, type TlsOption } from "./tls";

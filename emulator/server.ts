@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { createServer as createHttpsServer } from "node:https";
 
 import { handleAad, matchAad } from "./aad";
 import type { Core } from "./core";
@@ -24,6 +25,8 @@ export interface ServerOptions {
   log?: (line: string) => void;
 }
 
+  /** Serve HTTPS with this certificate and key (PEM); undefined = plain HTTP. */
+  tls?: { cert: string; key: string };
 export class EmulatorServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -34,7 +37,13 @@ export class EmulatorServer {
     private readonly core: Core,
     private readonly options: ServerOptions,
   ) {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    // An https.Server is a net.Server with the same request events, so everything below (socket
+    // tracking, restart, close) works alike; "connection" still sees the raw TCP socket.
+    this.server =
+      options.tls === undefined
+        ? createServer(handler)
+        : createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler);
     this.server.on("connection", (socket: Socket) => {
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
@@ -42,6 +51,8 @@ export class EmulatorServer {
     this.server.on("clientError", (_err, socket) => socket.destroy());
   }
 
+    // A client that refuses the certificate (or speaks plain HTTP to the TLS port) is its own business.
+    this.server.on("tlsClientError", (_err: Error, socket: Socket) => socket.destroy());
   listen(host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       const onError = (e: Error) => reject(e);

@@ -1,0 +1,133 @@
+// The test CA: how the test processes trust the HTTPS emulator.
+//
+// Node reads NODE_EXTRA_CA_CERTS once, when a process starts, and @azure/identity makes its own https
+// agents, so the trust cannot be added from inside a running mocha. Instead one CA is made once per
+// checkout, at a fixed path (node_modules/.cache/pulumi-marketplace-cancel/test-ca/, so `npm ci`
+// and a fresh clone start over and git never sees it), and the test scripts start mocha through
+//
+//   node dist/tools/tls/testCa.js --exec mocha [args…]
+//
+// which makes the CA when missing or near its end, then runs the command with
+//   NODE_EXTRA_CA_CERTS=<a bundle: the test CA plus any NODE_EXTRA_CA_CERTS already set>
+//   CPP_EMULATOR_CA_DIR=<the CA directory>  (startEmulator({ tls: true }) and `cpp-emulator --tls`
+//                                            sign their certificate with it)
+// Child processes (the Pulumi engine, the dynamic provider it spawns, a CLI emulator) inherit both.
+// Without --exec it prints the CA certificate's path. The CA key never leaves that directory (0700,
+// key 0600); the CA is trusted only by processes started with the variable, not by the machine.
+
+import { spawn } from "node:child_process";
+import { X509Certificate } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+import { CA_CERT_FILE, CA_DIR_ENV, CA_KEY_FILE, writeCaDir } from "../../emulator/tls";
+
+/** <repo>/node_modules/.cache/pulumi-marketplace-cancel: from dist/tools/tls or tools/tls alike. */
+function cacheDir(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, "package.json")) || /[\\/]dist$/.test(dir)) {
+    const parent = resolve(dir, "..");
+    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
+    dir = parent;
+  }
+  return join(dir, "node_modules", ".cache", "pulumi-marketplace-cancel");
+}
+
+export const TEST_CA_DIR = join(cacheDir(), "test-ca");
+const CA_DAYS = 5 * 365;
+/** A CA this close to its end is replaced, so no test run meets an expiry. */
+const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
+
+function usable(dir: string): boolean {
+  try {
+    readFileSync(join(dir, CA_KEY_FILE));
+    const cert = new X509Certificate(readFileSync(join(dir, CA_CERT_FILE)));
+    return new Date(cert.validTo).getTime() - Date.now() > RENEW_BEFORE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/** Makes the test CA unless a usable one is there; returns its directory. Safe to race. */
+export async function ensureTestCa(dir: string = TEST_CA_DIR): Promise<string> {
+  if (usable(dir)) return dir;
+  const parent = resolve(dir, "..");
+  mkdirSync(parent, { recursive: true });
+  // Made aside and renamed into place, so a concurrent run never reads half a CA.
+  const staging = mkdtempSync(join(parent, ".test-ca-"));
+  try {
+    await writeCaDir(staging, "pulumi-marketplace-cancel test CA (emulator only)", CA_DAYS);
+    if (existsSync(dir) && !usable(dir)) rmSync(dir, { recursive: true, force: true });
+    try {
+      renameSync(staging, dir);
+    } catch (e) {
+      // Someone else's CA got there first: use theirs.
+      if (!usable(dir)) throw e;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** The environment a test process needs to trust (and an emulator to use) the test CA. */
+export function testCaEnv(dir: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const caPem = readFileSync(join(dir, CA_CERT_FILE), "utf8");
+  let bundle = caPem;
+  const existing = env.NODE_EXTRA_CA_CERTS;
+  if (existing !== undefined && existing !== "" && resolve(existing) !== join(dir, "bundle.pem")) {
+    try {
+      bundle = `${readFileSync(existing, "utf8").trimEnd()}\n${caPem}`;
+    } catch {
+      // An unreadable file would only have produced Node's warning: keep the test CA alone.
+    }
+  }
+  const bundlePath = join(dir, "bundle.pem");
+  writeFileSync(bundlePath, bundle, { mode: 0o644 });
+  return { ...env, NODE_EXTRA_CA_CERTS: bundlePath, [CA_DIR_ENV]: dir };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const dir = await ensureTestCa();
+  if (argv.length === 0) {
+    process.stdout.write(`${join(dir, CA_CERT_FILE)}\n`);
+    return 0;
+  }
+  if (argv[0] !== "--exec" || argv.length < 2) {
+    process.stderr.write("usage: node dist/tools/tls/testCa.js [--exec <command> [args…]]\n");
+    return 2;
+  }
+  const child = spawn(argv[1], argv.slice(2), {
+    stdio: "inherit",
+    env: testCaEnv(dir),
+    shell: process.platform === "win32",
+  });
+  // Ctrl-C reaches the child through the terminal's process group; a TERM sent to this process alone
+  // is passed on.
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on("SIGTERM", forward);
+  process.on("SIGINT", () => undefined);
+  return new Promise((done) => {
+    child.on("error", (e) => {
+      process.stderr.write(`cannot run ${argv[1]}: ${e.message}\n`);
+      done(127);
+    });
+    child.on("exit", (code, signal) => done(code ?? (signal !== null ? 128 + signalNumber(signal) : 1)));
+  });
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return ({ SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`testCa: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
