@@ -5,8 +5,8 @@
 
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
 import { createServer as createHttpsServer } from "node:https";
+import type { Socket } from "node:net";
 
 import { handleAad, matchAad } from "./aad";
 import type { Core } from "./core";
@@ -23,10 +23,10 @@ export interface ServerOptions {
   admin: (ctx: RequestContext) => void;
   /** One line per finished request; undefined = quiet. */
   log?: (line: string) => void;
-}
-
   /** Serve HTTPS with this certificate and key (PEM); undefined = plain HTTP. */
   tls?: { cert: string; key: string };
+}
+
 export class EmulatorServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -49,10 +49,10 @@ export class EmulatorServer {
       socket.on("close", () => this.sockets.delete(socket));
     });
     this.server.on("clientError", (_err, socket) => socket.destroy());
-  }
-
     // A client that refuses the certificate (or speaks plain HTTP to the TLS port) is its own business.
     this.server.on("tlsClientError", (_err: Error, socket: Socket) => socket.destroy());
+  }
+
   listen(host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       const onError = (e: Error) => reject(e);
