@@ -1,5 +1,6 @@
 // The HTTP server and its per-request pipeline:
-//   record → read body → (non-admin) injected fault → dispatch (admin | CPP | AAD) → error shape.
+//   record → read body → (non-admin) injected fault → dispatch (admin | CPP | Product Ingestion |
+//   AAD) → error shape.
 // It tracks every socket and every latency timer so close() finishes promptly even while clients
 // hold keep-alive connections or wait on a hung request.
 
@@ -13,6 +14,7 @@ import type { Core } from "./core";
 import { internalError, noResource, requestTooLarge, ServiceError } from "./errors";
 import { applyFault } from "./faults";
 import { BodyTooLargeError, readBody, sendError, splitTarget, type RequestContext } from "./http";
+import { handleIngestion, matchIngestion } from "./ingestion/routes";
 import { isAdminPath, type RecordedRequest } from "./recorder";
 import { handleCpp } from "./routes";
 
@@ -159,8 +161,11 @@ export class EmulatorServer {
         body: raw.toString("utf8"),
         record,
       };
+      const ingestion = admin ? undefined : matchIngestion(segments);
       if (admin) {
         this.options.admin(ctx);
+      } else if (ingestion !== undefined) {
+        handleIngestion(this.core, ctx, ingestion);
       } else if (segments[0] === "api") {
         handleCpp(this.core, ctx);
       } else {
