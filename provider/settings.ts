@@ -17,6 +17,13 @@ export interface CredentialSettings {
   tenantId?: string;
   clientId?: string;
   clientSecret?: string;
+  /**
+   * Workload identity (keyless CI, AKS): a file holding a federated token (a JWT from GitHub
+   * Actions, Kubernetes, ...) that Entra ID exchanges, as a client assertion, for a token of
+   * `clientId` in `tenantId`. Read anew when the credential needs a fresh assertion.
+   */
+  federatedTokenFile?: string;
+  /** The Entra ID authority host tokens are asked from; default the public cloud's. */
   authorityHost?: string;
 }
 
@@ -54,6 +61,7 @@ const CONFIGURABLE: Record<keyof CredentialSettings | "endpoint" | "ingestionEnd
   tenantId: ["AZURE_TENANT_ID", "ARM_TENANT_ID"],
   clientId: ["AZURE_CLIENT_ID", "ARM_CLIENT_ID"],
   clientSecret: ["AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET"],
+  federatedTokenFile: ["AZURE_FEDERATED_TOKEN_FILE"],
   authorityHost: ["AZURE_AUTHORITY_HOST"],
   endpoint: ["MARKETPLACE_ENDPOINT"],
   ingestionEndpoint: ["MARKETPLACE_INGESTION_ENDPOINT"],

@@ -1,15 +1,12 @@
 import { strict as assert } from "node:assert";
 import { Seed } from "../../emulator";
-import { requestClientSecretToken } from "../../provider/aad";
 import {
-  CredentialError,
   HTTPError,
   NetworkError,
   ResponseError,
   TimeoutError,
   UnsafeLocationError,
 } from "../../provider/errors";
-import { HttpClient } from "../../provider/http";
 import { locationOperation } from "../../provider/operation";
 import { pollUntilDone } from "../../provider/poller";
 import { useEmulator } from "../emulator/helpers";
@@ -331,36 +328,6 @@ describe("CPP client against the emulator", function () {
         .catch((e: unknown) => e);
       assert.ok(err instanceof HTTPError && err.status === 400, String(err));
       assert.ok(err.message.length < 1000, `message is ${err.message.length} chars`);
-    });
-  });
-
-  describe("Azure AD v1 client credentials (cpp-api.md §6)", () => {
-    const http = new HttpClient({ retry: { baseDelayMs: 10 } });
-    it("exchanges a client secret for a token the CPP routes accept", async () => {
-      const issued = await requestClientSecretToken(http, {
-        authorityHost: ctx.emu.url,
-        tenantId: "t-1",
-        clientId: "client-1",
-        clientSecret: "client-secret-value-1",
-      });
-      assert.ok(issued.expiresOnMs > Date.now());
-      const client = clientFor(ctx.emu, { credential: { getToken: async () => issued.token } });
-      await client.listSubmissions(P, "faults");
-      const tokenRequest = ctx.emu.requests.find((r) => r.path === "/t-1/oauth2/token")!;
-      assert.match(tokenRequest.body, /grant_type=client_credentials/);
-      assert.match(tokenRequest.body, /resource=https%3A%2F%2Fcloudpartner\.azure\.com/);
-    });
-    it("a wrong secret is a CredentialError that names the client and never the secret", async () => {
-      const err = await requestClientSecretToken(http, {
-        authorityHost: ctx.emu.url,
-        tenantId: "t-1",
-        clientId: "client-1",
-        clientSecret: "wrong-secret-value",
-      }).catch((e: unknown) => e);
-      assert.ok(err instanceof CredentialError, String(err));
-      assert.match(err.message, /client-1/);
-      assert.match(err.message, /HTTP 401/);
-      assert.ok(!err.message.includes("wrong-secret-value"));
     });
   });
 });

@@ -1,6 +1,10 @@
-import { CPP_AUDIENCE } from "../../provider/audience";
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
+import { CPP_AUDIENCE, GRAPH_AUDIENCE } from "../../provider/audience";
 import { chooseCredential, clearTokenCache } from "../../provider/credentials";
 import { CredentialError } from "../../provider/errors";
 import { HttpClient } from "../../provider/http";
@@ -8,10 +12,12 @@ import { ConfigLookup, CredentialSettings, resolveSettings } from "../../provide
 
 /**
  * Where the token comes from, first match wins: stack config over environment variables, key by
- * key; then an access token or a client secret from those settings over the accessToken input;
- * then the input over the Azure credential chain. Choices are checked without acquiring a token,
- * except from the emulator on 127.0.0.1: nothing here reaches the network (no credential chain,
- * no managed-identity endpoint).
+ * key; then an access token, a client secret or a federated token file from those settings over
+ * the accessToken input; then the input over the Azure credential chain. Choices are checked
+ * without acquiring a token; tokens are fetched only through @azure/identity (no mock of it) from
+ * the HTTPS emulator on 127.0.0.1, which this process trusts through NODE_EXTRA_CA_CERTS
+ * (tools/tls/testCa.ts). Nothing here reaches another host: no credential chain is run, and a test
+ * proves that MSAL resolves no host name (no instance discovery at login.microsoftonline.com).
  */
 const config =
   (values: Record<string, string>) =>
@@ -72,6 +78,7 @@ describe("credentials", () => {
         AZURE_CLIENT_SECRET: "d",
         AZURE_AUTHORITY_HOST: "e",
         MARKETPLACE_ENDPOINT: "f",
+        AZURE_FEDERATED_TOKEN_FILE: "g",
       };
       const expected = {
         accessToken: "a",
@@ -80,6 +87,7 @@ describe("credentials", () => {
         clientSecret: "d",
         authorityHost: "e",
         endpoint: "f",
+        federatedTokenFile: "g",
       };
       assert.deepEqual(configured(config({}), env), expected);
       const fromConfig = Object.fromEntries(
@@ -100,8 +108,10 @@ describe("credentials", () => {
   });
 
   describe("choice", () => {
-    it("an access token setting wins over a client secret and the input", () => {
-      const choice = choose({ accessToken: "config-token", ...secret }, "input-token");
+    const workload = { tenantId: "t-1", clientId: "client-1", federatedTokenFile: "/var/run/token" };
+
+    it("an access token setting wins over a client secret, a federated token file and the input", () => {
+      const choice = choose({ accessToken: "config-token", ...secret, ...workload }, "input-token");
       assert.equal(choice.kind, "config-token");
       assert.match(choice.description, /marketplace:accessToken/);
     });
@@ -111,10 +121,25 @@ describe("credentials", () => {
       assert.equal(choose(settings, "input-token").kind, "config-token");
     });
 
-    it("a client secret (tenant, client id and secret) wins over the input", () => {
-      const choice = choose(secret, "input-token");
+    it("a client secret (tenant, client id and secret) wins over a federated token file and the input", () => {
+      const choice = choose({ ...secret, federatedTokenFile: "/var/run/token" }, "input-token");
       assert.equal(choice.kind, "client-secret");
       assert.equal(choice.description, "client client-1 in tenant t-1");
+    });
+
+    it("a federated token file (with tenant and client id) wins over the input", () => {
+      const choice = choose(workload, "input-token");
+      assert.equal(choice.kind, "workload-identity");
+      assert.equal(choice.description, "workload identity of client client-1 in tenant t-1");
+    });
+
+    it("the AZURE_* variables of GitHub Actions or AKS workload identity choose it", () => {
+      const settings = configured(config({}), {
+        AZURE_FEDERATED_TOKEN_FILE: "/var/run/secrets/azure/tokens/azure-identity-token",
+        AZURE_CLIENT_ID: "client-1",
+        AZURE_TENANT_ID: "t-1",
+      });
+      assert.equal(choose(settings, "input-token").kind, "workload-identity");
     });
 
     it("a client secret without its tenant or client id is an error naming what is missing, not a fallback", () => {
@@ -130,7 +155,24 @@ describe("credentials", () => {
       }
     });
 
-    it("a tenant and client id without a secret fall through to the input", () => {
+    it("a federated token file without its tenant or client id is an error naming what is missing", () => {
+      for (const partial of [
+        { federatedTokenFile: "/f", clientId: "c" },
+        { federatedTokenFile: "/f", tenantId: "t" },
+      ]) {
+        assert.throws(
+          () => choose(partial, "input-token"),
+          (e: Error) =>
+            e instanceof CredentialError &&
+            /federated token file/.test(e.message) &&
+            /marketplace:tenantId and marketplace:clientId \(or AZURE_TENANT_ID and AZURE_CLIENT_ID\)/.test(
+              e.message,
+            ),
+        );
+      }
+    });
+
+    it("a tenant and client id without a secret or a token file fall through to the input", () => {
       assert.equal(choose({ tenantId: "t", clientId: "c" }, "input-token").kind, "input-token");
     });
 
@@ -168,57 +210,223 @@ describe("credentials", () => {
       }
     });
 
-    describe("the authority host the client secret is sent to", () => {
+    describe("the authority host credentials are sent to", () => {
       for (const authorityHost of [
         "http://login.evil.example",
+        "http://127.0.0.1:9",
         "ftp://login.microsoftonline.com",
         "https://user:pw@login.example",
         "not a url",
       ]) {
-        it(`refuses ${authorityHost} before anything is sent`, () => {
-          assert.throws(
-            () => choose({ ...secret, authorityHost }),
-            (e: Error) => e instanceof CredentialError && /marketplace:authorityHost/.test(e.message),
-          );
+        it(`refuses ${authorityHost} before anything is sent (MSAL speaks https only)`, () => {
+          for (const settings of [
+            { ...secret, authorityHost },
+            { ...workload, authorityHost },
+            { authorityHost },
+          ]) {
+            assert.throws(
+              () => choose(settings),
+              (e: Error) =>
+                e instanceof CredentialError &&
+                /marketplace:authorityHost .* must be an https URL/.test(e.message) &&
+                !e.message.includes("pw@"),
+            );
+          }
         });
       }
       for (const authorityHost of [
         "https://login.microsoftonline.com",
-        "http://127.0.0.1:9",
-        "http://[::1]:9",
+        "https://login.microsoftonline.us/",
+        "https://127.0.0.1:9",
+        "https://[::1]:9",
       ]) {
-        it(`accepts ${authorityHost}`, () =>
-          assert.equal(choose({ ...secret, authorityHost }).kind, "client-secret"));
+        it(`accepts ${authorityHost}`, () => {
+          assert.equal(choose({ ...secret, authorityHost }).kind, "client-secret");
+          assert.equal(choose({ ...workload, authorityHost }).kind, "workload-identity");
+        });
       }
     });
   });
 
-  describe("a client secret against the emulator's token endpoint (127.0.0.1)", () => {
+  describe("through @azure/identity against the HTTPS emulator", function () {
+    this.timeout(30_000);
     let emu: Emulator;
+    let dir: string;
     before(async () => {
       emu = await startEmulator({
+        tls: true,
         seed: {
           tenants: { "t-1": { clients: { "client-1": { secret: "client-secret-1", publishers: ["*"] } } } },
         },
       });
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "pmc-credentials-"));
     });
-    after(() => emu.close());
+    after(async () => {
+      await emu.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
     beforeEach(() => clearTokenCache());
 
-    const tokenRequests = () => emu.countRequests({ pathIncludes: "/oauth2/" });
+    const tokenRequests = () => emu.countRequests({ pathIncludes: "/oauth2/v2.0/token" });
+    const viaEmulator = (extra: CredentialSettings = {}) => ({ ...secret, authorityHost: emu.url, ...extra });
 
-    it("gets a token once and serves it from the process cache; a forced refresh gets a fresh one", async () => {
+    it("serves https: the emulator's authority is an https origin", () => {
+      assert.match(emu.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    });
+
+    it("a client secret: one token request, then MSAL's cache serves every later choice of the same credential", async () => {
       const before = tokenRequests();
-      const choice = choose({ ...secret, authorityHost: emu.url });
-      const first = await choice.source.getToken({ forceRefresh: false });
-      assert.equal(
-        await choose({ ...secret, authorityHost: emu.url }).source.getToken({ forceRefresh: false }),
-        first,
-      );
+      const first = await choose(viaEmulator()).source.getToken({ forceRefresh: false });
+      assert.ok(first.length > 20);
+      for (let i = 0; i < 3; i++) {
+        assert.equal(await choose(viaEmulator()).source.getToken({ forceRefresh: false }), first);
+      }
       assert.equal(tokenRequests() - before, 1);
+      const request = emu.requests.filter((r) => r.path.includes("/oauth2/v2.0/token")).at(-1)!;
+      const form = new URLSearchParams(request.body);
+      assert.equal(form.get("grant_type"), "client_credentials");
+      assert.equal(form.get("client_id"), "client-1");
+      assert.equal(form.get("scope"), "https://cloudpartner.azure.com/.default");
+      assert.match(request.path, /^\/t-1\/oauth2\/v2\.0\/token/);
+    });
+
+    it("a forced refresh (after a 401) gets a fresh token from the authority, once, and later calls reuse that one", async () => {
+      const choice = choose(viaEmulator());
+      const first = await choice.source.getToken({ forceRefresh: false });
+      const before = tokenRequests();
       const fresh = await choice.source.getToken({ forceRefresh: true });
-      assert.notEqual(fresh, first);
+      assert.notEqual(fresh, first, "not the token MSAL had cached");
+      assert.equal(tokenRequests() - before, 1);
+      assert.equal(await choose(viaEmulator()).source.getToken({ forceRefresh: false }), fresh);
+      assert.equal(tokenRequests() - before, 1);
+    });
+
+    it("tokens are asked per audience: the Cloud Partner Portal and Graph each get their own", async () => {
+      const before = tokenRequests();
+      const cpp = await chooseCredential(viaEmulator(), undefined, http, CPP_AUDIENCE).source.getToken({
+        forceRefresh: false,
+      });
+      const graph = await chooseCredential(viaEmulator(), undefined, http, GRAPH_AUDIENCE).source.getToken({
+        forceRefresh: false,
+      });
+      assert.notEqual(cpp, graph);
       assert.equal(tokenRequests() - before, 2);
+      const scopes = emu.requests
+        .filter((r) => r.path.includes("/oauth2/v2.0/token"))
+        .slice(-2)
+        .map((r) => new URLSearchParams(r.body).get("scope"));
+      assert.deepEqual(scopes, [
+        "https://cloudpartner.azure.com/.default",
+        "https://graph.microsoft.com/.default",
+      ]);
+    });
+
+    it("a rotated secret is a new credential: the old one's cached token is not handed out for it", async () => {
+      await choose(viaEmulator()).source.getToken({ forceRefresh: false });
+      await assert.rejects(
+        choose(viaEmulator({ clientSecret: "rotated-wrong-secret" })).source.getToken({
+          forceRefresh: false,
+        }),
+        CredentialError,
+      );
+    });
+
+    it("a wrong secret: a CredentialError naming the client, the tenant, what to set and what Entra ID said, never the secret", async () => {
+      const err = await choose(viaEmulator({ clientSecret: "wrong-secret-value" }))
+        .source.getToken({ forceRefresh: false })
+        .catch((e: unknown) => e);
+      assert.ok(err instanceof CredentialError, String(err));
+      assert.match(
+        err.message,
+        /^Could not get a token for client client-1 in tenant t-1 from https:\/\/127\.0\.0\.1:\d+: /,
+      );
+      assert.match(err.message, /invalid_client: AADSTS7000215/);
+      assert.match(err.message, /marketplace:tenantId\/clientId\/clientSecret/);
+      assert.ok(!err.message.includes("wrong-secret-value"));
+      assert.ok(!/Trace ID|Correlation ID|[\r\n]/.test(err.message), err.message);
+    });
+
+    it("an unknown tenant: says the authority did not serve the tenant's OpenID configuration", async () => {
+      const err = await choose(viaEmulator({ tenantId: "no-such-tenant" }))
+        .source.getToken({ forceRefresh: false })
+        .catch((e: unknown) => e);
+      assert.ok(err instanceof CredentialError, String(err));
+      assert.match(err.message, /tenant no-such-tenant/);
+      assert.match(err.message, /did not serve the OpenID configuration of the tenant/);
+    });
+
+    it("a custom authority makes MSAL resolve no host name: no instance discovery at login.microsoftonline.com (disableInstanceDiscovery)", async () => {
+      const looked = await withHostNamesRefused(async () => {
+        await choose(viaEmulator()).source.getToken({ forceRefresh: false });
+      });
+      assert.deepEqual(looked, []);
+    });
+
+    it("without disableInstanceDiscovery MSAL would ask login.microsoftonline.com first (why the option is set; the look-up is refused here)", async () => {
+      const identity = require("@azure/identity") as typeof import("@azure/identity");
+      const looked = await withHostNamesRefused(async () => {
+        const credential = new identity.ClientSecretCredential("t-1", "client-1", "client-secret-1", {
+          authorityHost: emu.url,
+          retryOptions: { maxRetries: 0 },
+        });
+        await assert.rejects(credential.getToken(CPP_AUDIENCE.scope));
+      });
+      assert.ok(looked.includes("login.microsoftonline.com"), looked.join(", "));
+    });
+
+    describe("workload identity (a federated token file)", () => {
+      it("a missing or empty token file: a CredentialError naming the file and the variable, before any request", async () => {
+        const before = emu.requests.length;
+        const missing = path.join(dir, "missing-token");
+        const err = await choose({ ...workload(missing) })
+          .source.getToken({ forceRefresh: false })
+          .catch((e: unknown) => e);
+        assert.ok(err instanceof CredentialError, String(err));
+        assert.match(
+          err.message,
+          /federated token file ".*missing-token" .*AZURE_FEDERATED_TOKEN_FILE.* cannot be read \(ENOENT\)/,
+        );
+        const empty = path.join(dir, "empty-token");
+        fs.writeFileSync(empty, "\n");
+        await assert.rejects(
+          choose(workload(empty)).source.getToken({ forceRefresh: false }),
+          (e: Error) => e instanceof CredentialError && /is empty/.test(e.message),
+        );
+        assert.equal(emu.requests.length, before);
+      });
+
+      /** Workload identity settings against the emulator. */
+      function workload(file: string): CredentialSettings {
+        return { tenantId: "t-1", clientId: "client-1", federatedTokenFile: file, authorityHost: emu.url };
+      }
     });
   });
 });
+
+/**
+ * Runs `fn` with every look-up of a host name (not an IP address) refused on the spot, and returns
+ * the names asked for: a request to any host but the emulator on 127.0.0.1 would need one.
+ */
+async function withHostNamesRefused(fn: () => Promise<void>): Promise<string[]> {
+  const dns = require("node:dns") as { lookup: (...args: unknown[]) => void };
+  const original = dns.lookup;
+  const looked: string[] = [];
+  dns.lookup = function (this: unknown, host: unknown, ...rest: unknown[]) {
+    if (typeof host === "string" && net.isIP(host) === 0) {
+      looked.push(host);
+      const callback = rest[rest.length - 1] as (err: Error) => void;
+      const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${host} (refused by the test)`), {
+        code: "ENOTFOUND",
+      });
+      process.nextTick(() => callback(err));
+      return;
+    }
+    return original.call(this, host, ...rest);
+  };
+  try {
+    await fn();
+  } finally {
+    dns.lookup = original;
+  }
+  return looked;
+}
