@@ -5,7 +5,7 @@
  * never differences: a new package version or a fresh token must not re-fire a cancellation.
  */
 import { UNKNOWN } from "./inputs";
-import { DEFAULTS, REPLACE_KEYS, UPDATE_KEYS, hasDefault } from "./inputSpec";
+import { DEFAULTS, REPLACE_KEYS, UPDATE_KEYS } from "./inputSpec";
 
 // Which input does what is the spec's (inputSpec.ts `onChange`); exported here for callers of diff.
 export { REPLACE_KEYS, UPDATE_KEYS };
@@ -18,10 +18,29 @@ export interface DiffOutcome {
   deleteBeforeReplace: boolean;
 }
 
+/** What diff needs of a resource's input spec (inputSpec.ts `keysWhere`, `defaultsOf`). */
+export interface DiffSpec {
+  readonly replaceKeys: readonly string[];
+  readonly updateKeys: readonly string[];
+  readonly defaults: Readonly<Record<string, unknown>>;
+}
+
+const CPP_DIFF_SPEC: DiffSpec = { replaceKeys: REPLACE_KEYS, updateKeys: UPDATE_KEYS, defaults: DEFAULTS };
+
 /** Compares the recorded state (`olds`, outputs echo the normalized inputs) with checked `news`. */
 export function diffInputs(olds: Record<string, unknown>, news: Record<string, unknown>): DiffOutcome {
-  const replaces = REPLACE_KEYS.filter((k) => differs(olds[k], news[k], k));
-  const updates = UPDATE_KEYS.filter((k) => differs(olds[k], news[k], k));
+  return diffBySpec(CPP_DIFF_SPEC, olds, news);
+}
+
+/** {@link diffInputs} for any resource's spec. */
+export function diffBySpec(
+  spec: DiffSpec,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): DiffOutcome {
+  const differs = (a: unknown, b: unknown, key: string) => differsBySpec(spec.defaults, a, b, key);
+  const replaces = spec.replaceKeys.filter((k) => differs(olds[k], news[k], k));
+  const updates = spec.updateKeys.filter((k) => differs(olds[k], news[k], k));
   // A cancellation left waiting by a timeout must reach `update` to resume; the engine also
   // forces that for resources with init errors, this keeps the preview honest about it.
   const pending = olds.status === "pending" && replaces.length === 0;
@@ -35,18 +54,19 @@ export function diffInputs(olds: Record<string, unknown>, news: Record<string, u
   };
 }
 
-function differs(a: unknown, b: unknown, key: string): boolean {
+function differsBySpec(defaults: DiffSpec["defaults"], a: unknown, b: unknown, key: string): boolean {
   if (b === UNKNOWN || (b !== undefined && JSON.stringify(b).includes(UNKNOWN))) return true;
-  return stableJson(normalizeDefault(key, a)) !== stableJson(normalizeDefault(key, b));
+  return stableJson(normalizeDefault(defaults, key, a)) !== stableJson(normalizeDefault(defaults, key, b));
 }
 
 /**
  * Absent and default are the same thing, for every input the spec gives a default: older (or
  * partial) state may lack a field that `check` now fills in, and that must not read as a change.
  */
-function normalizeDefault(key: string, v: unknown): unknown {
+function normalizeDefault(defaults: DiffSpec["defaults"], key: string, v: unknown): unknown {
   if (v === null) return undefined;
-  if (v !== undefined && hasDefault(key) && stableJson(v) === stableJson(DEFAULTS[key])) return undefined;
+  const hasDefault = Object.prototype.hasOwnProperty.call(defaults, key);
+  if (v !== undefined && hasDefault && stableJson(v) === stableJson(defaults[key])) return undefined;
   return v;
 }
 

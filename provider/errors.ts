@@ -111,13 +111,13 @@ export class UnsafeLocationError extends CppError {
  * The error shape the dynamic-provider runtime turns into "resource created but not initialized":
  * the engine records `properties` under `id` and calls `update` on the next `pulumi up`.
  */
-export class ResourceInitFailedError extends CppError {
+export class ResourceInitFailedError<P extends object = CancellationOutputs> extends CppError {
   override readonly name = "ResourceInitFailedError";
-  readonly properties: CancellationOutputs & { __provider?: unknown };
+  readonly properties: P & { __provider?: unknown };
 
   constructor(
     readonly id: string,
-    properties: CancellationOutputs,
+    properties: P,
     readonly reasons: string[],
     /**
      * The serialized provider from the inputs. The runtime records `properties` as they are, and

@@ -142,26 +142,40 @@ type Defaulted = Extract<Entry, { default: unknown }>;
 
 export const INPUT_NAMES: readonly InputName[] = INPUTS.map((i) => i.name);
 
+// ---- The spec machinery, for any resource's list (the ingestion resource has its own) ----------
+
+/** The names of a spec's inputs whose change does `onChange`. */
+export function keysWhere(inputs: readonly InputSpec[], onChange: OnChange): readonly string[] {
+  return inputs.filter((i) => i.onChange === onChange).map((i) => i.name);
+}
+
+/** The names of a spec's secret inputs. */
+export function secretKeysOf(inputs: readonly InputSpec[]): readonly string[] {
+  return inputs.filter((i) => "secret" in i && i.secret).map((i) => i.name);
+}
+
+/** A spec's stored defaults by name, frozen (copy with `structuredClone` before storing one). */
+export function defaultsOf(inputs: readonly InputSpec[]): Readonly<Record<string, unknown>> {
+  return Object.freeze(
+    Object.fromEntries(inputs.flatMap((i) => ("default" in i ? [[i.name, i.default]] : []))),
+  );
+}
+
 /** By name, for the code that validates one input. */
 export const INPUT = Object.fromEntries(INPUTS.map((i) => [i.name, i])) as {
   readonly [E in Entry as E["name"]]: E;
 };
 
-const namesWhere = (onChange: OnChange): readonly InputName[] =>
-  INPUTS.filter((i) => i.onChange === onChange).map((i) => i.name);
+const namesWhere = (onChange: OnChange) => keysWhere(INPUTS, onChange) as readonly InputName[];
 
 /** A change to any of these creates a new cancellation (replace). */
 export const REPLACE_KEYS = namesWhere("replace");
 /** A change to any of these is recorded in place; nothing is sent to the service. */
 export const UPDATE_KEYS = namesWhere("update");
-export const SECRET_KEYS: readonly InputName[] = INPUTS.filter((i) => "secret" in i && i.secret).map(
-  (i) => i.name,
-);
+export const SECRET_KEYS = secretKeysOf(INPUTS) as readonly InputName[];
 
 /** The stored defaults by name. Shared and frozen: use `defaultOf` for a value to store. */
-export const DEFAULTS = Object.freeze(
-  Object.fromEntries(INPUTS.flatMap((i) => ("default" in i ? [[i.name, i.default]] : []))),
-) as { readonly [E in Defaulted as E["name"]]: E["default"] };
+export const DEFAULTS = defaultsOf(INPUTS) as { readonly [E in Defaulted as E["name"]]: E["default"] };
 
 /** A fresh copy of an input's default, safe to store and mutate. */
 export function defaultOf<N extends keyof typeof DEFAULTS>(name: N): (typeof DEFAULTS)[N] {

@@ -205,7 +205,7 @@ function checkEmails(value: unknown, fail: Fail): unknown {
   return out;
 }
 
-function checkEnum<T extends string>(
+export function checkEnum<T extends string>(
   value: unknown,
   spec: { readonly name: string; readonly values: readonly T[]; readonly default: T },
   fail: Fail,
@@ -221,7 +221,7 @@ function checkEnum<T extends string>(
   return undefined;
 }
 
-function checkNumber(
+export function checkNumber(
   value: unknown,
   property: string,
   dflt: number,
@@ -242,13 +242,27 @@ function checkNumber(
   return n;
 }
 
+/** The polling bounds of one resource: its default, and the largest `max` it accepts. */
+export interface PollIntervalRule {
+  readonly default: Readonly<{ min: number; max: number }>;
+  readonly ceiling: number;
+}
+
+const CPP_POLL_INTERVAL: PollIntervalRule = { default: DEFAULT_POLL_INTERVAL, ceiling: 300 };
+
 function checkPollInterval(value: unknown, fail: Fail): unknown {
-  if (value === undefined || value === null || value === "") return defaultOf("pollIntervalSeconds");
+  return checkPollIntervalBy(CPP_POLL_INTERVAL, value, fail);
+}
+
+/** `pollIntervalSeconds` for any resource: a number (the ceiling) or `{ min, max }`, within its rule. */
+export function checkPollIntervalBy(rule: PollIntervalRule, value: unknown, fail: Fail): unknown {
+  const DEFAULT_POLL_INTERVAL = rule.default;
+  if (value === undefined || value === null || value === "") return { ...DEFAULT_POLL_INTERVAL };
   if (value === UNKNOWN) return value;
   const bad = () =>
     fail(
       "pollIntervalSeconds",
-      `pollIntervalSeconds must be a number (the longest wait between polls) or { min, max } in seconds with 0.1 <= min <= max <= 300 (default { min: ${DEFAULT_POLL_INTERVAL.min}, max: ${DEFAULT_POLL_INTERVAL.max} }).`,
+      `pollIntervalSeconds must be a number (the longest wait between polls) or { min, max } in seconds with 0.1 <= min <= max <= ${rule.ceiling} (default { min: ${DEFAULT_POLL_INTERVAL.min}, max: ${DEFAULT_POLL_INTERVAL.max} }).`,
     );
   let min: unknown;
   let max: unknown;
@@ -266,7 +280,7 @@ function checkPollInterval(value: unknown, fail: Fail): unknown {
   if (min === UNKNOWN || max === UNKNOWN) return value;
   const lo = Number(min);
   const hi = Number(max);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo < 0.1 || hi > 300 || lo > hi) {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo < 0.1 || hi > rule.ceiling || lo > hi) {
     bad();
     return undefined;
   }

@@ -35,28 +35,26 @@ export function journalKey(parts: {
   when: string;
   triggers?: unknown;
 }): string {
-  const text = JSON.stringify([
-    parts.endpoint,
-    parts.publisherId,
-    parts.offerId,
-    parts.when,
-    parts.triggers ?? null,
-  ]);
-  return createHash("sha256").update(text).digest("hex").slice(0, 32);
+  return hashKey([parts.endpoint, parts.publisherId, parts.offerId, parts.when, parts.triggers ?? null]);
 }
 
-export function readInflight(dir: string, key: string): InflightCancellation | undefined {
+/** The file name of a journal entry: a hash of the parts that identify one declared cancellation. */
+export function hashKey(parts: readonly unknown[]): string {
+  return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
+}
+
+export function readInflight<E = InflightCancellation>(dir: string, key: string): E | undefined {
   const file = path.join(dir, `${key}.json`);
   try {
     const stat = fs.statSync(file);
     if (Date.now() - stat.mtimeMs > MAX_AGE_MS) return undefined;
-    return JSON.parse(fs.readFileSync(file, "utf8")) as InflightCancellation;
+    return JSON.parse(fs.readFileSync(file, "utf8")) as E;
   } catch {
     return undefined;
   }
 }
 
-export function writeInflight(dir: string, key: string, entry: InflightCancellation): void {
+export function writeInflight<E = InflightCancellation>(dir: string, key: string, entry: E): void {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = path.join(dir, `${key}.${process.pid}.tmp`);
@@ -106,16 +104,16 @@ export function restoreSent(
 }
 
 /** The journal entry of one declared cancellation: its directory and key, bound once. */
-export interface JournalEntry {
-  read(): InflightCancellation | undefined;
-  write(entry: InflightCancellation): void;
+export interface JournalEntry<E = InflightCancellation> {
+  read(): E | undefined;
+  write(entry: E): void;
   clear(): void;
 }
 
-export function journalEntry(dir: string, key: string): JournalEntry {
+export function journalEntry<E = InflightCancellation>(dir: string, key: string): JournalEntry<E> {
   return {
-    read: () => readInflight(dir, key),
-    write: (entry) => writeInflight(dir, key, entry),
+    read: () => readInflight<E>(dir, key),
+    write: (entry) => writeInflight<E>(dir, key, entry),
     clear: () => clearInflight(dir, key),
   };
 }

@@ -59,13 +59,21 @@ export function recordOutputs(
   inputs: CancellationInputs,
   results: Partial<CancellationOutputs>,
 ): CancellationOutputs {
+  return recordOutputsWith(RESULT_KEYS, inputs, results);
+}
+
+/** {@link recordOutputs} for any resource: its result keys, its checked inputs, what happened. */
+export function recordOutputsWith<I extends object, O extends I>(
+  resultKeys: readonly string[],
+  inputs: I,
+  results: Partial<O>,
+): O {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(inputs))
-    if (!NOT_ECHOED.has(k) && !(RESULT_KEYS as readonly string[]).includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(inputs)) if (!NOT_ECHOED.has(k) && !resultKeys.includes(k)) out[k] = v;
   // Nested undefineds too (e.g. a slot the service did not list): the runtime's protobuf Struct
   // rejects them ("Unexpected struct type") and the engine would record nothing.
   for (const [k, v] of Object.entries(results))
     out[k] = v && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v;
   for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
-  return out as unknown as CancellationOutputs;
+  return out as unknown as O;
 }

@@ -83,21 +83,37 @@ export async function addPreviewFacts(
   settings: () => ProviderSettings,
   list: Lister = listRunning,
 ): Promise<void> {
-  const inputs = outcome.inputs as unknown as CancellationInputs;
+  await addPreviewFactsBy<CancellationInputs>(olds, outcome, settings, (inputs, resolved) =>
+    previewFacts(inputs, resolved, list),
+  );
+}
+
+/**
+ * {@link addPreviewFacts} for any resource: the same rule (a create or replacement with
+ * `when: "apply"`, the lookup on, checked inputs), the resource's own `look`. Never throws.
+ */
+export async function addPreviewFactsBy<I extends { when?: unknown }>(
+  olds: Record<string, unknown>,
+  outcome: CheckOutcome,
+  settings: () => ProviderSettings,
+  look: (inputs: I, settings: ProviderSettings) => Promise<unknown>,
+  apiName?: string,
+): Promise<void> {
+  const inputs = outcome.inputs as unknown as I;
   if (outcome.failures.length > 0 || !wouldCancel(olds, inputs)) return;
   let resolved: ProviderSettings;
   try {
     resolved = settings();
   } catch (err) {
-    outcome.inputs[FACTS_KEY] = `not looked up: ${reasonOf(err)}`;
+    outcome.inputs[FACTS_KEY] = `not looked up: ${reasonOf(err, apiName)}`;
     return;
   }
   if (!resolved.previewLookup) return;
-  outcome.inputs[FACTS_KEY] = await previewFacts(inputs, resolved, list);
+  outcome.inputs[FACTS_KEY] = await look(inputs, resolved);
 }
 
 /** Empty olds: a create, or the engine's second `check` of a replacement (see above). */
-export function wouldCancel(olds: Record<string, unknown>, inputs: CancellationInputs): boolean {
+export function wouldCancel(olds: Record<string, unknown>, inputs: { when?: unknown }): boolean {
   const fresh = Object.keys(olds).filter((k) => k !== "__provider").length === 0;
   return fresh && inputs.when !== "destroy";
 }
@@ -112,6 +128,19 @@ export async function previewFacts(
     (k) => typeof inputs[k] === "string" && (inputs[k] as string).includes(UNKNOWN),
   );
   if (unknown) return `not looked up: ${unknown} is not known before apply`;
+  return withinLookupDeadline(async (signal) =>
+    describe(inputs, firstRunning(await list(inputs, settings, signal))),
+  );
+}
+
+/**
+ * Runs one best-effort lookup within {@link LOOKUP_TIMEOUT_MS}: its facts, or one line saying why
+ * there are none (`apiName` names the API in a missing-credentials reason). Never throws.
+ */
+export async function withinLookupDeadline<F>(
+  look: (signal: AbortSignal) => Promise<F>,
+  apiName?: string,
+): Promise<F | string> {
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   // Raced, not only signalled: a credential source that ignores the signal must not hold the preview.
@@ -122,10 +151,11 @@ export async function previewFacts(
     }, LOOKUP_TIMEOUT_MS);
   });
   try {
-    const submissions = await Promise.race([list(inputs, settings, abort.signal), deadline]);
-    return describe(inputs, firstRunning(submissions));
+    return await Promise.race([look(abort.signal), deadline]);
   } catch (err) {
-    const why = abort.signal.aborted ? `no answer within ${LOOKUP_TIMEOUT_MS / 1000} s` : reasonOf(err);
+    const why = abort.signal.aborted
+      ? `no answer within ${LOOKUP_TIMEOUT_MS / 1000} s`
+      : reasonOf(err, apiName);
     return `not looked up: ${why}`;
   } finally {
     clearTimeout(timer);
@@ -166,13 +196,13 @@ function typeWord(raw: string): string {
 }
 
 /** One line: why the lookup could not tell. Our own words, never the service's text. */
-export function reasonOf(err: unknown): string {
+export function reasonOf(err: unknown, apiName = "the Cloud Partner Portal"): string {
   const e = (err ?? {}) as { name?: unknown; status?: unknown; message?: unknown };
   const status = typeof e.status === "number" ? e.status : undefined;
   switch (e.name) {
     case "CredentialError":
       return /no credentials|no token/i.test(String(e.message))
-        ? "no credentials for the Cloud Partner Portal (none configured and no Azure login)"
+        ? `no credentials for ${apiName} (none configured and no Azure login)`
         : "the credential settings are incomplete or unsafe (`pulumi up` says which)";
     case "HTTPError":
       return status === 401 || status === 403

@@ -16,7 +16,10 @@ export const defaultPrinter: Printer = (line) => {
   if (engineGone() === undefined) console.log(line);
 };
 
-export function progressLine(subject: string, p: PollProgress<CancellationState>): string {
+/** What a progress line shows of any operation's state (operation.ts's, the ingestion job's). */
+export type ProgressState = Pick<CancellationState, "rawStatus" | "step" | "percent"> & { status: string };
+
+export function progressLine(subject: string, p: PollProgress<ProgressState>): string {
   const s = p.state;
   const parts = [`${subject}: ${formatDuration(p.elapsedMs)} ${s.rawStatus || s.status}`];
   if (s.step) parts.push(`step "${s.step}"`);

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cancellationProvider from "./dynamicProvider";
 import { SECRET_KEYS } from "./inputSpec";
 import { CancellationStatus, CanceledOperation, RESULT_KEYS } from "./outputs";
-import { PREVIEW_FLAG } from "./previewLookup";
+import { dynamicProps, secretOptions } from "./resourceProps";
 
 /** Its keys are inputSpec.ts's inputs (tests/unit/inputSpec.test.ts checks that at compile time). */
 export interface OfferOperationCancellationArgs {
@@ -100,21 +100,13 @@ export class OfferOperationCancellation extends pulumi.dynamic.Resource {
   declare readonly message: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: OfferOperationCancellationArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = { ...args };
-    // Secret whatever the caller passed: a credential must never sit in state in clear text.
-    for (const key of SECRET_KEYS) {
-      const value = (args as unknown as Record<string, unknown>)[key];
-      props[key] = value === undefined ? undefined : pulumi.secret(value);
-    }
-    for (const output of RESULT_KEYS) if (!(output in props)) props[output] = undefined;
-    // Tells `check` whether this run is a preview, where it shows what runs on the offer; `check`
-    // removes it, so it is never stored and never diffed (previewLookup.ts).
-    props[PREVIEW_FLAG] = pulumi.runtime.isDryRun();
+    // Secret inputs wrapped, outputs declared, the preview flag set (resourceProps.ts).
+    const props = dynamicProps(args, SECRET_KEYS, RESULT_KEYS);
     super(
       cancellationProvider,
       name,
       props,
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: [...SECRET_KEYS] }),
+      secretOptions(opts, SECRET_KEYS),
       RESOURCE_MODULE,
       RESOURCE_TYPE,
     );

@@ -56,6 +56,8 @@ describe("the packed package in a fresh project", function () {
       "dist/provider/index.js",
       "dist/provider/index.d.ts",
       "dist/provider/lifecycle.js",
+      "dist/provider/ingestion/dynamicProvider.js",
+      "dist/provider/ingestion/lifecycle.js",
       "dist/emulator/index.js",
       "dist/emulator/index.d.ts",
       "dist/emulator/cli.js",
@@ -63,7 +65,9 @@ describe("the packed package in a fresh project", function () {
       assert.ok(packed.files.includes(needed), `${needed} is not in the tarball: ${packed.files.join(", ")}`);
     }
     assert.deepEqual(
-      packed.files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/(provider|emulator)\/.*)$/.test(f)),
+      packed.files.filter(
+        (f) => !/^(package\.json|README\.md|LICENSE|dist\/(provider|emulator)\/.*)$/.test(f),
+      ),
       [],
     );
   });
