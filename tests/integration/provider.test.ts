@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Seed } from "../../emulator";
 import { clearTokenCache } from "../../provider/credentials";
-import { CancellationError, HTTPError } from "../../provider/errors";
+import { CancellationError, CredentialError, HTTPError } from "../../provider/errors";
 import { CancellationInputs, checkInputs } from "../../provider/inputs";
 import * as lifecycle from "../../provider/lifecycle";
 import { useEmulator } from "../emulator/helpers";
@@ -44,7 +44,9 @@ function configure(values: Record<string, string>) {
 
 describe("provider lifecycle against the emulator", function () {
   this.timeout(30_000);
-  const ctx = useEmulator({ seed });
+  // HTTPS: the credentials below sign in through @azure/identity, and MSAL speaks to https
+  // authorities only. This process trusts the emulator's CA through NODE_EXTRA_CA_CERTS.
+  const ctx = useEmulator({ seed, tls: true });
   let journal: string;
 
   const inputs = (offerId: string, extra: Record<string, unknown> = {}): CancellationInputs => {
@@ -279,48 +281,87 @@ describe("provider lifecycle against the emulator", function () {
   });
 
   describe("credentials", () => {
-    /** The seed's client, as stack config with the emulator as the Azure AD authority. */
+    /** The seed's client, as stack config with the emulator as the Entra ID authority. */
     const clientSecretConfig = () => ({
       "marketplace:tenantId": "t-1",
       "marketplace:clientId": "client-1",
       "marketplace:clientSecret": "client-secret-value-1",
       "marketplace:authorityHost": ctx.emu.url,
     });
+    const tokenRequests = () => ctx.emu.requests.filter((r) => r.path.includes("/oauth2/v2.0/token"));
+    const AZURE_VARIABLES = [
+      "AZURE_TENANT_ID",
+      "AZURE_CLIENT_ID",
+      "AZURE_CLIENT_SECRET",
+      "AZURE_AUTHORITY_HOST",
+      "AZURE_FEDERATED_TOKEN_FILE",
+    ];
+    /** Runs `fn` with these variables set, and restores the environment afterwards. */
+    async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+      const saved = Object.fromEntries(AZURE_VARIABLES.map((k) => [k, process.env[k]]));
+      Object.assign(process.env, vars);
+      try {
+        return await fn();
+      } finally {
+        for (const [k, v] of Object.entries(saved)) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+      }
+    }
 
-    it("client secret from stack config, exchanged at the configured authority host", async () => {
+    it("client secret from stack config, through @azure/identity at the configured https authority host", async () => {
       await configure(clientSecretConfig());
       const { outs } = await lifecycle.create(inputs("idle"));
       assert.equal(outs.status, "nothingToCancel");
-      assert.equal(ctx.emu.countRequests({ pathIncludes: "/oauth2/token" }), 1);
+      const requests = tokenRequests();
+      assert.equal(requests.length, 1);
+      const form = new URLSearchParams(requests[0].body);
+      assert.equal(form.get("grant_type"), "client_credentials");
+      assert.equal(form.get("client_id"), "client-1");
+      assert.equal(form.get("scope"), "https://cloudpartner.azure.com/.default");
+      assert.equal(ctx.emu.countRequests({ pathIncludes: "/oauth2/token" }), 0, "no v1 token request");
     });
 
-    it("client secret from AZURE_* environment variables; the token is cached per process", async () => {
-      await configure({});
-      const saved = { ...process.env };
-      Object.assign(process.env, {
-        AZURE_TENANT_ID: "t-1",
-        AZURE_CLIENT_ID: "client-1",
-        AZURE_CLIENT_SECRET: "client-secret-value-1",
-        AZURE_AUTHORITY_HOST: ctx.emu.url,
-      });
-      try {
-        await configure({});
-        await lifecycle.create(inputs("idle"));
-        await lifecycle.create(inputs("idle"));
-        assert.equal(ctx.emu.countRequests({ pathIncludes: "/oauth2/token" }), 1);
-      } finally {
-        for (const k of ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_AUTHORITY_HOST"])
-          if (saved[k] === undefined) delete process.env[k];
-      }
+    it("client secret from AZURE_* environment variables; MSAL's cache serves the second call", async () => {
+      await withEnv(
+        {
+          AZURE_TENANT_ID: "t-1",
+          AZURE_CLIENT_ID: "client-1",
+          AZURE_CLIENT_SECRET: "client-secret-value-1",
+          AZURE_AUTHORITY_HOST: ctx.emu.url,
+        },
+        async () => {
+          await configure({});
+          await lifecycle.create(inputs("idle"));
+          await lifecycle.create(inputs("idle"));
+        },
+      );
+      assert.equal(tokenRequests().length, 1);
     });
 
     it("a 401 mid-way gets one fresh token and one retry", async () => {
       await configure(clientSecretConfig());
+      ensureRunning(ctx.emu, "async", "publish", 600);
       await lifecycle.create(inputs("idle"));
+      const first = tokenRequests().length;
       ctx.emu.expireTokens();
-      const { outs } = await lifecycle.create(inputs("idle"));
-      assert.equal(outs.status, "nothingToCancel");
-      assert.equal(ctx.emu.countRequests({ pathIncludes: "/oauth2/token" }), 2);
+      const { outs } = await lifecycle.create(inputs("async"));
+      assert.equal(outs.status, "succeeded");
+      assert.equal(tokenRequests().length - first, 1, "exactly one fresh token");
+      assert.equal(posts(), 1);
+      const unauthorized = ctx.emu.requests.filter((r) => r.status === 401);
+      assert.equal(unauthorized.length, 1, "one request refused, then the retry with the fresh token");
+    });
+
+    it("a client secret the authority refuses: a CredentialError that names the settings, without the secret, and nothing sent to the service", async () => {
+      await configure({ ...clientSecretConfig(), "marketplace:clientSecret": "not-the-secret-value" });
+      const err = (await lifecycle.create(inputs("idle")).catch((e: unknown) => e)) as Error;
+      assert.ok(err instanceof CredentialError, String(err));
+      assert.match(err.message, /Could not get a token for client client-1 in tenant t-1/);
+      assert.match(err.message, /AADSTS7000215/);
+      assert.ok(!err.message.includes("not-the-secret-value"));
+      assert.equal(ctx.emu.countRequests({ pathIncludes: "/api/" }), 0);
     });
 
     it("the accessToken input, when nothing is configured", async () => {
