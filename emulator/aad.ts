@@ -2,13 +2,36 @@
 // URL doubles as the authority host:
 //   POST /{tenant}/oauth2/token        v1: resource=https://cloudpartner.azure.com, numbers AS STRINGS
 //   POST /{tenant}/oauth2/v2.0/token   v2: scope=https://cloudpartner.azure.com/.default, numbers as numbers
-//   GET  /{tenant}[/v2.0]/.well-known/openid-configuration  (discovery, for libraries that ask)
-// Errors use AAD's shape {"error","error_description","error_codes",…}, not the CPP one.
+//   GET  /{tenant}[/v2.0]/.well-known/openid-configuration  (discovery)
+//   GET  /{tenant}/discovery[/v2.0]/keys                     (its jwks_uri: no keys, tokens are opaque)
+// The client authenticates with a secret (client_secret_post or client_secret_basic) or with a
+// federated client assertion (client_assertion_type=urn:ietf:params:oauth:client-assertion-type:
+// jwt-bearer, checked by federation.ts). Errors use AAD's shape {"error","error_description",
+// "error_codes",…}, not the CPP one.
+//
+// What MSAL (@azure/msal-node 5.6, under @azure/identity 4.13) asks of an authority, found by running
+// ClientSecretCredential, EnvironmentCredential and WorkloadIdentityCredential against this emulator
+// with authorityHost = emu.url (tests/emulator/entra.test.ts):
+//   * it refuses an http authority: the emulator must run with `tls` and the client process must
+//     trust its CA (NODE_EXTRA_CA_CERTS=emu.caCertPath, read at process start);
+//   * unless told otherwise it first does "instance discovery" against the PUBLIC cloud, whatever the
+//     authority: GET https://login.microsoftonline.com/common/discovery/instance?api-version=1.1&
+//     authorization_endpoint=<authority>/oauth2/v2.0/authorize. No option moves that host, so
+//     serving the route here would not help. `disableInstanceDiscovery: true` in the credential
+//     options (@azure/identity then passes knownAuthorities=[authorityHost] to MSAL) is what
+//     avoids it: with it, and only with it, every request goes to the emulator;
+//   * then GET <authority>/<tenant>/v2.0/.well-known/openid-configuration, which must have
+//     authorization_endpoint, token_endpoint, issuer and jwks_uri, with the issuer on the
+//     authority's own scheme, host and port (MSAL's issuer validation);
+//   * then POST <token_endpoint>, form-encoded: grant_type=client_credentials, client_id, scope
+//     (…/.default), client_info=1 and either client_secret or client_assertion_type +
+//     client_assertion. The v1 endpoint is never used by MSAL.
 
 import { randomUUID } from "node:crypto";
 
 import { AUDIENCE_RESOURCES, type Audience } from "./auth";
 import type { Core } from "./core";
+import { AssertionError, JWT_BEARER_ASSERTION_TYPE, type AssertionProblem } from "./federation";
 import { sendJson, type RequestContext } from "./http";
 
 export const CPP_RESOURCE = AUDIENCE_RESOURCES.cpp;
@@ -69,7 +92,8 @@ function sendAadError(core: Core, ctx: RequestContext, e: AadError): void {
 
 export type AadRoute =
   | { kind: "token"; tenant: string; version: "v1" | "v2" }
-  | { kind: "openid"; tenant: string; version: "v1" | "v2" };
+  | { kind: "openid"; tenant: string; version: "v1" | "v2" }
+  | { kind: "keys"; tenant: string; version: "v1" | "v2" };
 
 /** Recognizes the AAD paths; anything else is not ours. */
 export function matchAad(segments: string[]): AadRoute | undefined {
@@ -80,12 +104,15 @@ export function matchAad(segments: string[]): AadRoute | undefined {
   if (path === "oauth2/v2.0/token") return { kind: "token", tenant, version: "v2" };
   if (path === ".well-known/openid-configuration") return { kind: "openid", tenant, version: "v1" };
   if (path === "v2.0/.well-known/openid-configuration") return { kind: "openid", tenant, version: "v2" };
+  if (path === "discovery/keys") return { kind: "keys", tenant, version: "v1" };
+  if (path === "discovery/v2.0/keys") return { kind: "keys", tenant, version: "v2" };
   return undefined;
 }
 
 export function handleAad(core: Core, ctx: RequestContext, route: AadRoute): void {
   try {
     if (route.kind === "openid") openidConfiguration(core, ctx, route);
+    else if (route.kind === "keys") signingKeys(core, ctx, route);
     else token(core, ctx, route);
   } catch (e) {
     if (e instanceof AadError) sendAadError(core, ctx, e);
@@ -114,14 +141,46 @@ function openidConfiguration(core: Core, ctx: RequestContext, route: AadRoute): 
   tenantConfig(core, route.tenant);
   const base = `${core.url}/${encodeURIComponent(route.tenant)}`;
   const v2 = route.version === "v2";
-  sendJson(ctx.res, 200, {
-    token_endpoint: v2 ? `${base}/oauth2/v2.0/token` : `${base}/oauth2/token`,
-    token_endpoint_auth_methods_supported: ["client_secret_post", "client_secret_basic"],
-    grant_types_supported: ["client_credentials"],
-    issuer: v2 ? `${base}/v2.0` : `${base}/`,
-    authorization_endpoint: v2 ? `${base}/oauth2/v2.0/authorize` : `${base}/oauth2/authorize`,
-    tenant_region_scope: "WW",
-  });
+  // The fields and values of Entra's documents, with the emulator's origin for Entra's hosts. Only
+  // the token endpoint exists here: the emulator serves the client-credentials grant alone.
+  const oauth = v2 ? `${base}/oauth2/v2.0` : `${base}/oauth2`;
+  sendJson(
+    ctx.res,
+    200,
+    {
+      token_endpoint: `${oauth}/token`,
+      token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+      jwks_uri: v2 ? `${base}/discovery/v2.0/keys` : `${base}/discovery/keys`,
+      response_modes_supported: ["query", "fragment", "form_post"],
+      subject_types_supported: ["pairwise"],
+      id_token_signing_alg_values_supported: ["RS256"],
+      response_types_supported: v2
+        ? ["code", "id_token", "code id_token", "id_token token"]
+        : ["code", "id_token", "code id_token", "token id_token", "token"],
+      scopes_supported: v2 ? ["openid", "profile", "email", "offline_access"] : ["openid"],
+      issuer: v2 ? `${base}/v2.0` : `${base}/`,
+      request_uri_parameter_supported: false,
+      authorization_endpoint: `${oauth}/authorize`,
+      device_authorization_endpoint: `${oauth}/devicecode`,
+      http_logout_supported: true,
+      frontchannel_logout_supported: true,
+      end_session_endpoint: `${oauth}/logout`,
+      grant_types_supported: ["client_credentials"],
+      tenant_region_scope: "WW",
+      cloud_instance_name: "microsoftonline.com",
+      cloud_graph_host_name: "graph.windows.net",
+      msgraph_host: "graph.microsoft.com",
+    },
+    { "Cache-Control": "max-age=86400, private" },
+  );
+}
+
+/** The jwks_uri of the discovery documents. Access tokens here are opaque, so nothing signs them. */
+function signingKeys(core: Core, ctx: RequestContext, route: AadRoute): void {
+  if (ctx.method !== "GET")
+    throw new AadError(405, "invalid_request", 900561, "The endpoint only accepts GET requests.");
+  tenantConfig(core, route.tenant);
+  sendJson(ctx.res, 200, { keys: [] });
 }
 
 function required(params: URLSearchParams, name: string): string {
@@ -135,6 +194,64 @@ function required(params: URLSearchParams, name: string): string {
     );
   }
   return value;
+}
+
+/**
+ * Checks a federated client assertion, as Entra reports each failure: malformed (AADSTS50027),
+ * not signed by the issuer's key (AADSTS700027), outside its lifetime (AADSTS700024), or no
+ * federated credential of the client matching its iss, sub and aud (AADSTS70021).
+ */
+function checkAssertion(
+  core: Core,
+  params: URLSearchParams,
+  credentials: Parameters<Core["federation"]["verify"]>[1],
+): void {
+  const type = required(params, "client_assertion_type");
+  if (type !== JWT_BEARER_ASSERTION_TYPE) {
+    throw new AadError(400, "invalid_request", 90011, "Unexpected client assertion type.");
+  }
+  try {
+    core.federation.verify(required(params, "client_assertion"), credentials);
+  } catch (e) {
+    if (e instanceof AssertionError) throw assertionError(e.problem);
+    throw e;
+  }
+}
+
+const aadTime = (epochSeconds: number): string =>
+  new Date(epochSeconds * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+
+function assertionError(problem: AssertionProblem): AadError {
+  switch (problem.kind) {
+    case "malformed":
+      return new AadError(400, "invalid_request", 50027, "JWT token is invalid or malformed.");
+    case "signature":
+      return new AadError(
+        401,
+        "invalid_client",
+        700027,
+        `Client assertion contains an invalid signature. [Reason - ${problem.detail}]`,
+      );
+    case "lifetime":
+      return new AadError(
+        401,
+        "invalid_client",
+        700024,
+        `Client assertion is not within its valid time range. Current time: ${aadTime(problem.now)}, ` +
+          `assertion valid from ${problem.notBefore !== undefined ? aadTime(problem.notBefore) : "(not set)"}, ` +
+          `expiry time of assertion ${aadTime(problem.expires)}.`,
+      );
+    case "noMatch": {
+      const aud = Array.isArray(problem.claims.aud) ? problem.claims.aud.join(",") : problem.claims.aud;
+      return new AadError(
+        400,
+        "invalid_request",
+        70021,
+        `No matching federated identity record found for presented assertion. Assertion Issuer: '${problem.claims.iss}'. ` +
+          `Assertion Subject: '${problem.claims.sub}'. Assertion Audience: '${aud}'.`,
+      );
+    }
+  }
 }
 
 /** client_secret_post, or client_secret_basic (Authorization: Basic base64(id:secret)). */
@@ -187,15 +304,17 @@ function token(core: Core, ctx: RequestContext, route: AadRoute): void {
       `Application with identifier '${clientId}' was not found in the directory '${route.tenant}'.`,
     );
   }
-  if (secret === undefined || secret === "") {
+  const assertion = params.has("client_assertion") || params.has("client_assertion_type");
+  if (assertion) {
+    checkAssertion(core, params, client.federatedCredentials ?? []);
+  } else if (secret === undefined || secret === "") {
     throw new AadError(
       401,
       "invalid_client",
       7000216,
       "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
     );
-  }
-  if (secret !== client.secret) {
+  } else if (client.secret === undefined || secret !== client.secret) {
     throw new AadError(
       401,
       "invalid_client",

@@ -16,6 +16,8 @@ export interface AdminHost extends Emulator {
   listFaults(): unknown[];
   /** Emulated now (ISO) and the clock speed. */
   clockInfo(): { now: string; timeScale: number };
+  /** The test OIDC issuer's discovery document and JWKS, served under /_emulator/oidc. */
+  federationDocuments(): { openidConfiguration: unknown; jwks: unknown };
 }
 
 type AdminHandler = (host: AdminHost, ctx: RequestContext, params: string[]) => void;
@@ -179,6 +181,46 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
       });
       sendJson(ctx.res, 201, { access_token: token, token_type: "Bearer" });
     },
+  },
+  {
+    // A token of the emulator's test OIDC issuer, for a federated client assertion.
+    method: "POST",
+    pattern: ["federated-tokens"],
+    handle: (host, ctx) => {
+      const body = jsonBody(ctx) ?? {};
+      if (!isPlainObject(body)) throw badRequest("The body must be a JSON object.");
+      const { subject, audience, lifetimeSeconds, issuer } = body;
+      if (typeof subject !== "string" || subject === "")
+        throw badRequest("subject must be a non-empty string.");
+      for (const [name, value] of [
+        ["audience", audience],
+        ["issuer", issuer],
+      ] as const) {
+        if (value !== undefined && (typeof value !== "string" || value === "")) {
+          throw badRequest(`${name} must be a non-empty string (or absent).`);
+        }
+      }
+      if (lifetimeSeconds !== undefined && (typeof lifetimeSeconds !== "number" || !(lifetimeSeconds > 0))) {
+        throw badRequest("lifetimeSeconds must be a positive number.");
+      }
+      const token = host.mintFederatedToken({
+        subject,
+        audience: audience as string | undefined,
+        issuer: issuer as string | undefined,
+        lifetimeSeconds: lifetimeSeconds as number | undefined,
+      });
+      sendJson(ctx.res, 201, { token, issuer: issuer ?? host.federatedIssuer });
+    },
+  },
+  {
+    method: "GET",
+    pattern: ["oidc", ".well-known", "openid-configuration"],
+    handle: (host, ctx) => sendJson(ctx.res, 200, host.federationDocuments().openidConfiguration),
+  },
+  {
+    method: "GET",
+    pattern: ["oidc", ".well-known", "jwks"],
+    handle: (host, ctx) => sendJson(ctx.res, 200, host.federationDocuments().jwks),
   },
   // The Product Ingestion part: /_emulator/ingestion/… (ingestion/admin.ts).
   ...INGESTION_ADMIN_ROUTES,

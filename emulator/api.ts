@@ -4,6 +4,7 @@
 
 import type { Audience } from "./auth";
 import type { FaultRule } from "./faults";
+import type { MintOptions } from "./federation";
 import type { IngestionEmulator } from "./ingestion/api";
 import type { RecordedRequest, RequestFilter } from "./recorder";
 import type { OfferConfigPatch, Seed } from "./seed";
@@ -84,6 +85,18 @@ export interface Emulator {
    * unprocessed — for `downtimeMs` (default 1000), then listens again on the same port.
    */
   restart(opts?: { downtimeMs?: number }): Promise<void>;
+  /**
+   * The emulator's test OIDC issuer, "<url>/_emulator/oidc": the `iss` of the tokens
+   * mintFederatedToken() makes, and the default issuer of a seed's federatedCredentials.
+   */
+  readonly federatedIssuer: string;
+  /**
+   * A federated token (an RS256 JWT, the stand-in for a GitHub Actions or Kubernetes token) for the
+   * client assertion of workload identity federation: write it to a file and point
+   * AZURE_FEDERATED_TOKEN_FILE at it. Default audience api://AzureADTokenExchange, lifetime 600
+   * emulated seconds, issuer `federatedIssuer`.
+   */
+  mintFederatedToken(opts: MintOptions): string;
   /** Stops listening and destroys open, idle and hung connections. */
   close(): Promise<void>;
 }

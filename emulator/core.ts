@@ -5,6 +5,7 @@
 import type { TokenStore } from "./auth";
 import type { EmulatedClock } from "./clock";
 import type { FaultStore } from "./faults";
+import type { FederationIssuer } from "./federation";
 import type { IngestionState } from "./ingestion/state";
 import type { Recorder } from "./recorder";
 import type { TenantConfig } from "./seed";
@@ -19,6 +20,8 @@ export interface Core {
   readonly faults: FaultStore;
   readonly recorder: Recorder;
   readonly tenants: Readonly<Record<string, TenantConfig>>;
+  /** The test OIDC issuer and the checker of federated client assertions. */
+  readonly federation: FederationIssuer;
   /** Base URL once listening, e.g. http://127.0.0.1:43123 (no trailing slash). */
   readonly url: string;
 }

@@ -9,6 +9,7 @@ import { EmulatedClock } from "./clock";
 import type { Core } from "./core";
 import { offerNotFound } from "./errors";
 import { FaultStore, type FaultInfo, type FaultRule } from "./faults";
+import { FederationIssuer, type MintOptions } from "./federation";
 import type { IngestionEmulator } from "./ingestion/api";
 import { IngestionControl } from "./ingestion/control";
 import { IngestionState } from "./ingestion/state";
@@ -32,37 +33,40 @@ const LOOPBACK_URL_HOSTS: Record<string, string> = { "0.0.0.0": "127.0.0.1", "::
 class EmulatorInstance implements AdminHost {
   url = "";
   readonly caCertPath: string | undefined;
+  readonly federation: FederationIssuer;
   readonly clock: EmulatedClock;
   readonly recorder = new Recorder();
   readonly faults = new FaultStore();
   readonly tokens: TokenStore;
   readonly state: EmulatorState;
-  readonly core: Core;
-  readonly server: EmulatorServer;
   readonly ingestionState: IngestionState;
   readonly ingestion: IngestionEmulator;
+  readonly core: Core;
+  readonly server: EmulatorServer;
 
   constructor(seed: Seed, options: EmulatorOptions, tls?: TlsMaterial) {
     this.caCertPath = tls?.caCertPath;
     this.clock = new EmulatedClock(options.timeScale ?? 1);
+    this.federation = new FederationIssuer(this.clock, () => this.url);
     this.tokens = new TokenStore(
       this.clock,
       seed.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS,
       seed.staticTokens ?? {},
     );
     this.state = new EmulatorState(this.clock, seed);
+    this.ingestionState = new IngestionState(this.clock, seed.ingestion);
+    this.ingestion = new IngestionControl(this.ingestionState);
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     this.core = {
-    this.ingestionState = new IngestionState(this.clock, seed.ingestion);
-    this.ingestion = new IngestionControl(this.ingestionState);
       clock: this.clock,
       state: this.state,
+      ingestion: this.ingestionState,
       tokens: this.tokens,
       faults: this.faults,
       recorder: this.recorder,
-      ingestion: this.ingestionState,
       tenants: seed.tenants ?? {},
+      federation: this.federation,
       get url() {
         return self.url;
       },
@@ -146,6 +150,18 @@ class EmulatorInstance implements AdminHost {
       opts.lifetimeSeconds,
       opts.audience,
     ).token;
+  }
+
+  get federatedIssuer(): string {
+    return this.federation.issuer;
+  }
+
+  mintFederatedToken(opts: MintOptions): string {
+    return this.federation.mint(opts);
+  }
+
+  federationDocuments(): { openidConfiguration: unknown; jwks: unknown } {
+    return { openidConfiguration: this.federation.openidConfiguration(), jwks: this.federation.jwks() };
   }
 
   async restart(opts: { downtimeMs?: number } = {}): Promise<void> {

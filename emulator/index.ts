@@ -42,3 +42,9 @@ export {
 } from "./ingestion/settings";
 export { CANNOT_CANCEL_COMPLETED, CANNOT_CANCEL_PAST_POINT_OF_NO_RETURN } from "./ingestion/errors";
 export { CA_DIR_ENV, type TlsOption } from "./tls";
+export {
+  DEFAULT_FEDERATED_AUDIENCE,
+  JWT_BEARER_ASSERTION_TYPE,
+  type FederatedCredential,
+  type MintOptions,
+} from "./federation";

@@ -7,6 +7,8 @@
 
 import { readFileSync } from "node:fs";
 
+import type { FederatedCredential } from "./federation";
+
 import { defaultIngestionSeed, parseIngestionSeed, type IngestionSeed } from "./ingestion/settings";
 
 export type PcMigrationStatus = "migrated" | "none";
@@ -52,9 +54,16 @@ export interface ResolvedOfferConfig {
 }
 
 export interface ClientConfig {
-  secret: string;
+  /** The client secret; a client needs a secret, federated credentials or both. */
+  secret?: string;
   /** Publisher ids this client's tokens may touch; "*" means all. */
   publishers: string[];
+  /**
+   * Workload identity federation: the assertions this client may present instead of a secret
+   * (federation.ts). `issuer` defaults to the emulator's own OIDC issuer, `audience` to
+   * api://AzureADTokenExchange.
+   */
+  federatedCredentials?: FederatedCredential[];
 }
 
 export interface TenantConfig {
@@ -306,10 +315,18 @@ export function parseSeed(v: Json, source = "seed"): Seed {
       for (const [clientId, cv] of Object.entries(expectObject(t.clients ?? {}, `${tpath}.clients`))) {
         const cpath = `${tpath}.clients.${clientId}`;
         const c = expectObject(cv, cpath);
-        checkKeys(c, cpath, ["secret", "publishers"]);
+        checkKeys(c, cpath, ["secret", "publishers", "federatedCredentials"]);
+        const federated =
+          c.federatedCredentials === undefined
+            ? undefined
+            : parseFederatedCredentials(c.federatedCredentials, `${cpath}.federatedCredentials`);
+        if (c.secret === undefined && federated === undefined) {
+          fail(`${cpath}.secret`, "is required unless the client has federatedCredentials");
+        }
         clients[clientId] = {
-          secret: expectString(c.secret, `${cpath}.secret`),
+          ...(c.secret !== undefined ? { secret: expectString(c.secret, `${cpath}.secret`) } : {}),
           publishers: expectPublisherList(c.publishers ?? [], `${cpath}.publishers`),
+          ...(federated !== undefined ? { federatedCredentials: federated } : {}),
         };
       }
       seed.tenants[tenant] = { clients };
@@ -348,6 +365,21 @@ export function parseSeed(v: Json, source = "seed"): Seed {
   if (root.ingestion !== undefined)
     seed.ingestion = parseIngestionSeed(root.ingestion, `${source}.ingestion`);
   return seed;
+}
+
+function parseFederatedCredentials(v: Json, path: string): FederatedCredential[] {
+  if (!Array.isArray(v))
+    fail(path, `must be an array of { issuer?, subject, audience? }, got ${describe(v)}`);
+  return v.map((item, i) => {
+    const ipath = `${path}[${i}]`;
+    const o = expectObject(item, ipath);
+    checkKeys(o, ipath, ["issuer", "subject", "audience"]);
+    return {
+      ...(o.issuer !== undefined ? { issuer: expectString(o.issuer, `${ipath}.issuer`) } : {}),
+      subject: expectString(o.subject, `${ipath}.subject`),
+      ...(o.audience !== undefined ? { audience: expectString(o.audience, `${ipath}.audience`) } : {}),
+    };
+  });
 }
 
 function withoutNulls(patch: OfferConfigPatch): OfferConfig {
