@@ -60,10 +60,14 @@ export function useCancellationStacks(seed: Seed): CancellationStacks {
       if (withToken) config["marketplace:accessToken"] = { value: ready(token), secret: true };
       // Empty counts as unset: no credential of the machine running the tests reaches the provider.
       const envVars = Object.fromEntries(
-        ["MARKETPLACE_ACCESS_TOKEN", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"].map((k) => [
-          k,
-          "",
-        ]),
+        [
+          "MARKETPLACE_ACCESS_TOKEN",
+          "AZURE_TENANT_ID",
+          "AZURE_CLIENT_ID",
+          "AZURE_CLIENT_SECRET",
+          "AZURE_FEDERATED_TOKEN_FILE",
+          "AZURE_AUTHORITY_HOST",
+        ].map((k) => [k, ""]),
       );
       const stackName = offerId.replace(/[^a-z0-9-]/g, "");
       return this.track(await EngineStack.create({ programModule, config, envVars, stackName }));
