@@ -16,7 +16,7 @@ import { Phase, notSent, waitFailedOnDelete } from "../failures";
 import { JournalEntry, hashKey, journalEntry } from "../journal";
 import { formatDuration, pollUntilDone } from "../poller";
 import { progressLine } from "../progress";
-import { mayHaveReachedService } from "../retry";
+import { DEFAULT_RETRY, mayHaveReachedService } from "../retry";
 import type { JobContext } from "./context";
 import { alreadyCompleted, cancelRefused, errorsText, jobNotFound, jobWaitInterrupted } from "./failures";
 import type { IngestionInputs } from "./inputs";
@@ -184,6 +184,8 @@ async function waitAndFinish(
       timeoutMs: inputs.timeoutSeconds * 1000,
       minIntervalMs: inputs.pollIntervalSeconds.min * 1000,
       maxIntervalMs: inputs.pollIntervalSeconds.max * 1000,
+      // A service-requested wait is honoured up to the polling ceiling (or the retry policy's cap).
+      maxRetryAfterMs: Math.max(inputs.pollIntervalSeconds.max * 1000, DEFAULT_RETRY.maxRetryAfterMs),
       // Resuming: look at once. A cancel answered or lost just now: give it the floor first.
       initialDelayMs: opts.resuming ? 0 : undefined,
       what: `configure job ${inputs.jobId} to stop`,

@@ -109,27 +109,6 @@ export function parseErrorItems(raw: unknown, clean: Sanitizer = stripOnly): Job
     });
 }
 
-/** The request-level error envelope `{"error": {code, message, details?}}` (§6), if the body is one. */
-export function parseErrorEnvelope(
-  text: string,
-  clean: Sanitizer = stripOnly,
-): { code?: string; message?: string; details: JobError[] } | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const err = body && typeof body === "object" ? (body as Record<string, unknown>).error : undefined;
-  if (!err || typeof err !== "object") return undefined;
-  const e = err as Record<string, unknown>;
-  return {
-    code: typeof e.code === "string" ? name(clean, e.code) : undefined,
-    message: typeof e.message === "string" ? clean(e.message) : undefined,
-    details: parseErrorItems(e.details, clean),
-  };
-}
-
 /**
  * GET configure/{jobId} (configure-detail): the resources the job applied, each with its durable
  * id. The usual shape wraps them in `resources`; for private-offer jobs the service answers with

@@ -19,6 +19,18 @@ import {
 } from "../../provider/inputSpec";
 // Types only: the resource module loads @pulumi/pulumi, which this test does not need.
 import type { OfferOperationCancellationArgs } from "../../provider/resource";
+import type { IngestionJobCancellationArgs } from "../../provider/ingestion/resource";
+import { IngestionInputs, checkIngestionInputs } from "../../provider/ingestion/inputs";
+import {
+  INGESTION_DEFAULTS,
+  INGESTION_INPUTS,
+  INGESTION_INPUT_NAMES,
+  INGESTION_REPLACE_KEYS,
+  INGESTION_SECRET_KEYS,
+  INGESTION_UPDATE_KEYS,
+  IngestionInputName,
+  StoredIngestionInputName,
+} from "../../provider/ingestion/inputSpec";
 
 // ---- Compile time: the TypeScript shapes name exactly the spec's inputs -------------------------
 // (`npm run build` fails, not this test, when they drift.)
@@ -31,6 +43,12 @@ const argsRequiredAreTheSpec: Equal<RequiredKeys<OfferOperationCancellationArgs>
 const checkedKeysAreTheSpec: Equal<keyof CancellationInputs, InputName> = true;
 // After check, an input is always present when it is required or has a default.
 const checkedAlwaysStored: Equal<RequiredKeys<CancellationInputs>, StoredInputName> = true;
+// The same for IngestionJobCancellation and its spec.
+type RequiredIngestionName = Extract<(typeof INGESTION_INPUTS)[number], { required: true }>["name"];
+const ingestionArgsKeys: Equal<keyof IngestionJobCancellationArgs, IngestionInputName> = true;
+const ingestionArgsRequired: Equal<RequiredKeys<IngestionJobCancellationArgs>, RequiredIngestionName> = true;
+const ingestionCheckedKeys: Equal<keyof IngestionInputs, IngestionInputName> = true;
+const ingestionAlwaysStored: Equal<RequiredKeys<IngestionInputs>, StoredIngestionInputName> = true;
 
 const README = path.join(__dirname, "..", "..", "..", "README.md");
 const valid = { publisherId: "contoso", offerId: "contoso-offer" };
@@ -96,12 +114,12 @@ function cells(line: string): string[] {
     .map((c) => c.trim().replace(/\\\|/g, "|"));
 }
 
-/** The first table under "## Inputs": header, then rows (the separator line dropped). */
-function readmeInputsTable(): string[][] {
+/** The first table under "## Inputs" (or another heading): header, then rows (the separator line dropped). */
+function readmeInputsTable(heading = "## Inputs"): string[][] {
   const text = readFileSync(README, "utf8");
-  const start = text.indexOf("\n## Inputs\n");
-  assert.ok(start >= 0, "README.md has no '## Inputs' section");
-  const section = text.slice(start + 1).split(/\n## /)[0];
+  const start = text.indexOf(`\n${heading}\n`);
+  assert.ok(start >= 0, `README.md has no '${heading}' section`);
+  const section = text.slice(start + 1).split(/\n##+ /)[0];
   const lines = section.split("\n");
   const first = lines.findIndex((l) => l.trim().startsWith("|"));
   assert.ok(first >= 0, "no table in README.md '## Inputs'");
@@ -128,6 +146,7 @@ describe("the input specification (inputSpec.ts) is the one list", () => {
       if (i.values) assert.ok(i.values.includes(i.default as string), `${i.name}: default not a value`);
     }
     assert.ok(argsKeysAreTheSpec && argsRequiredAreTheSpec && checkedKeysAreTheSpec && checkedAlwaysStored);
+    assert.ok(ingestionArgsKeys && ingestionArgsRequired && ingestionCheckedKeys && ingestionAlwaysStored);
   });
 
   it("the README's Inputs table lists exactly the spec's inputs, defaults and docs", () => {
@@ -233,5 +252,97 @@ describe("the input specification (inputSpec.ts) is the one list", () => {
       encoding: "utf8",
     });
     assert.deepEqual(JSON.parse(out), ["inputSpec.js", "cppService.js"]);
+  });
+});
+
+describe("the IngestionJobCancellation input specification (ingestion/inputSpec.ts) is its one list", () => {
+  const validJob = { jobId: "0c1b2a3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" };
+  const changedJob: Record<IngestionInputName, unknown> = {
+    jobId: "9e0f1a2b-3c4d-4a6b-8c7d-0c1b2a3d4e5f",
+    product: "contoso-offer",
+    ifAlreadyCompleted: "fail",
+    when: "destroy",
+    triggers: ["publish-2"],
+    timeoutSeconds: 60,
+    pollIntervalSeconds: { min: 90, max: 600 },
+    endpoint: "http://127.0.0.1:9999",
+    apiVersion: "2022-07-01",
+    accessToken: "eyJnew-token-value",
+  };
+  const diffSpec = {
+    replaceKeys: INGESTION_REPLACE_KEYS,
+    updateKeys: INGESTION_UPDATE_KEYS,
+    defaults: INGESTION_DEFAULTS,
+  };
+
+  it("has each input once, with a one-line doc", () => {
+    assert.equal(new Set(INGESTION_INPUT_NAMES).size, INGESTION_INPUTS.length);
+    for (const i of INGESTION_INPUTS as readonly InputSpec[]) {
+      assert.ok(i.doc.length > 0 && !i.doc.includes("\n"), `${i.name}: doc must be one line`);
+      if (i.values) assert.ok(i.values.includes(i.default as string), `${i.name}: default not a value`);
+    }
+  });
+
+  it("the README's 'Inputs of IngestionJobCancellation' table lists exactly the spec's inputs, defaults and docs", () => {
+    const [header, ...rows] = readmeInputsTable("### Inputs of IngestionJobCancellation");
+    const expected = (INGESTION_INPUTS as readonly InputSpec[]).map(expectedRow);
+    const hint = `\nREADME.md "### Inputs of IngestionJobCancellation" should hold:\n\n${markdownTable(expected)}\n`;
+    assert.deepEqual(header, HEADER, hint);
+    assert.deepEqual(rows, expected, hint);
+  });
+
+  it("check accepts every spec input, and no other key; stores the defaults", () => {
+    for (const name of INGESTION_INPUT_NAMES) {
+      const { failures } = checkIngestionInputs({ ...validJob, [name]: changedJob[name] });
+      assert.deepEqual(failures, [], `${name}: ${JSON.stringify(failures)}`);
+    }
+    const [unknown] = checkIngestionInputs({ ...validJob, publisherId: "contoso" }).failures;
+    assert.equal(unknown.property, "publisherId");
+    assert.ok(
+      unknown.reason.endsWith(`Known properties: ${INGESTION_INPUT_NAMES.join(", ")}.`),
+      unknown.reason,
+    );
+    const { inputs } = checkIngestionInputs(validJob);
+    assert.deepEqual(
+      Object.keys(inputs).sort(),
+      [...Object.keys(validJob), ...Object.keys(INGESTION_DEFAULTS)].sort(),
+    );
+    assert.deepEqual(inputs.pollIntervalSeconds, { min: 60, max: 300 });
+  });
+
+  const recorded = { ...checkIngestionInputs(validJob).inputs, status: "canceled" };
+  for (const i of INGESTION_INPUTS as readonly InputSpec[]) {
+    const name = i.name as IngestionInputName;
+    it(`a changed ${name} is: ${i.onChange}`, () => {
+      const d = diff.diffBySpec(
+        diffSpec,
+        recorded,
+        checkIngestionInputs({ ...validJob, [name]: changedJob[name] }).inputs,
+      );
+      assert.deepEqual(d.replaces, i.onChange === "replace" ? [name] : [], JSON.stringify(d));
+      assert.deepEqual(d.updates, i.onChange === "update" ? [name] : [], JSON.stringify(d));
+      assert.equal(d.changes, i.onChange !== "nothing");
+    });
+  }
+
+  it("reads an input absent from old state as its default", () => {
+    for (const name of Object.keys(INGESTION_DEFAULTS)) {
+      const old: Record<string, unknown> = { ...recorded };
+      delete old[name];
+      assert.equal(
+        diff.diffBySpec(diffSpec, old, checkIngestionInputs(validJob).inputs).changes,
+        false,
+        name,
+      );
+    }
+  });
+
+  it("marks exactly accessToken secret, and the resource takes its secret keys from the spec", () => {
+    assert.deepEqual([...INGESTION_SECRET_KEYS], ["accessToken"]);
+    const source = readFileSync(
+      path.join(__dirname, "..", "..", "..", "provider", "ingestion", "resource.ts"),
+      "utf8",
+    );
+    assert.doesNotMatch(source, /additionalSecretOutputs: \[\s*"/);
   });
 });
