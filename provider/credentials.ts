@@ -161,9 +161,12 @@ export function chooseCredential(
           }),
         explain: (detail) =>
           `Could not exchange the federated token in ${file} for a token of client ${clientId} in tenant ` +
-          `${tenantId} at ${origin}${detail}. A federated token is short-lived: write a fresh one to the file ` +
-          "(AZURE_FEDERATED_TOKEN_FILE or marketplace:federatedTokenFile) before the run, and check that the app's " +
-          "federated credential matches its issuer, subject and audience (api://AzureADTokenExchange).",
+          `${tenantId} at ${origin}${detail}. ` +
+          (/AADSTS700024\b/.test(detail)
+            ? "The federated token has expired (they live minutes): write a fresh one to the file " +
+              "(AZURE_FEDERATED_TOKEN_FILE or marketplace:federatedTokenFile) right before the run."
+            : "Check that the app registration (or managed identity) has a federated credential matching the " +
+              "token's issuer, subject and audience (api://AzureADTokenExchange), and that the token is fresh."),
       }),
     };
   }

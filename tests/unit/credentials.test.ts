@@ -36,6 +36,7 @@ function configured(
 const choose = (settings: CredentialSettings, inputToken?: string) =>
   chooseCredential(settings, inputToken, http, CPP_AUDIENCE);
 const secret = { tenantId: "t-1", clientId: "client-1", clientSecret: "client-secret-1" };
+const SUBJECT = "repo:contoso/offers:ref:refs/heads/main";
 
 describe("credentials", () => {
   describe("settings: stack config over environment variables, key by key", () => {
@@ -256,7 +257,17 @@ describe("credentials", () => {
       emu = await startEmulator({
         tls: true,
         seed: {
-          tenants: { "t-1": { clients: { "client-1": { secret: "client-secret-1", publishers: ["*"] } } } },
+          tenants: {
+            "t-1": {
+              clients: {
+                "client-1": {
+                  secret: "client-secret-1",
+                  publishers: ["*"],
+                  federatedCredentials: [{ subject: SUBJECT }],
+                },
+              },
+            },
+          },
         },
       });
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "pmc-credentials-"));
@@ -393,6 +404,70 @@ describe("credentials", () => {
           (e: Error) => e instanceof CredentialError && /is empty/.test(e.message),
         );
         assert.equal(emu.requests.length, before);
+      });
+
+      /** A token file holding a fresh federated token of the emulator's issuer. */
+      function tokenFile(name: string, opts: { subject?: string; lifetimeSeconds?: number } = {}) {
+        const file = path.join(dir, name);
+        const assertion = emu.mintFederatedToken({ subject: SUBJECT, ...opts });
+        fs.writeFileSync(file, assertion);
+        return { file, assertion };
+      }
+
+      it("exchanges the token file's assertion (jwt-bearer) for a token, cached by MSAL; a forced refresh gets a fresh one", async () => {
+        const { file, assertion } = tokenFile("github-token");
+        const before = tokenRequests();
+        const choice = choose(workload(file));
+        assert.equal(choice.kind, "workload-identity");
+        const first = await choice.source.getToken({ forceRefresh: false });
+        assert.ok(
+          choice.secrets.includes(assertion),
+          "the assertion is redacted wherever it might be echoed",
+        );
+        assert.equal(await choose(workload(file)).source.getToken({ forceRefresh: false }), first);
+        assert.equal(tokenRequests() - before, 1);
+        const form = new URLSearchParams(
+          emu.requests.filter((r) => r.path.includes("/oauth2/v2.0/token")).at(-1)!.body,
+        );
+        assert.equal(form.get("grant_type"), "client_credentials");
+        assert.equal(
+          form.get("client_assertion_type"),
+          "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        );
+        assert.equal(form.get("client_secret"), null);
+        const fresh = await choice.source.getToken({ forceRefresh: true });
+        assert.notEqual(fresh, first);
+        assert.equal(tokenRequests() - before, 2);
+      });
+
+      it("an expired federated token: a CredentialError that says so and how to fix it, without the assertion", async () => {
+        const { file, assertion } = tokenFile("expired-token", { lifetimeSeconds: 60 });
+        emu.advanceClock(120);
+        const err = await choose(workload(file))
+          .source.getToken({ forceRefresh: false })
+          .catch((e: unknown) => e);
+        assert.ok(err instanceof CredentialError, String(err));
+        assert.match(
+          err.message,
+          /^Could not exchange the federated token in ".*expired-token" for a token of client client-1 in tenant t-1/,
+        );
+        assert.match(err.message, /AADSTS700024/);
+        assert.match(
+          err.message,
+          /The federated token has expired .* write a fresh one to the file \(AZURE_FEDERATED_TOKEN_FILE/,
+        );
+        assert.ok(!err.message.includes(assertion));
+      });
+
+      it("a token whose subject no federated credential names: says which claims to check, without the assertion", async () => {
+        const { file, assertion } = tokenFile("fork-token", { subject: "repo:someone/fork:pull_request" });
+        const err = await choose(workload(file))
+          .source.getToken({ forceRefresh: false })
+          .catch((e: unknown) => e);
+        assert.ok(err instanceof CredentialError, String(err));
+        assert.match(err.message, /AADSTS70021/);
+        assert.match(err.message, /federated credential matching the token's issuer, subject and audience/);
+        assert.ok(!err.message.includes(assertion));
       });
 
       /** Workload identity settings against the emulator. */
