@@ -124,8 +124,9 @@ function authenticate(core: Core, ctx: RequestContext): Principal {
 const VERSION_FORMAT = /^\d{4}-\d{2}-\d{2}(-preview\d+)?$/;
 
 /**
- * `$version` (ingestion-api.md §1): a ceiling; the answer uses the newest known version not above
- * it. Absent → preview2 unless required; deprecated → the real service's no-details 400.
+ * `$version` (ingestion-api.md §1): a ceiling; the answer uses the newest known, non-deprecated
+ * version not above it. Absent → preview2 unless required; deprecated → the real service's
+ * no-details 400; malformed or older than every known version → 400 with details.
  */
 function resolveVersion(state: IngestionState, ctx: RequestContext): string {
   const asked = queryParam(ctx, "$version");
@@ -134,7 +135,10 @@ function resolveVersion(state: IngestionState, ctx: RequestContext): string {
     return DEFAULT_VERSION;
   }
   if (state.settings.deprecatedVersions.includes(asked)) throw versionDeprecated(asked);
-  const usable = VERSION_FORMAT.test(asked) ? KNOWN_VERSIONS.filter((v) => v <= asked) : [];
+  const deprecated = state.settings.deprecatedVersions;
+  const usable = VERSION_FORMAT.test(asked)
+    ? KNOWN_VERSIONS.filter((v) => v <= asked && !deprecated.includes(v))
+    : [];
   if (usable.length === 0) throw versionInvalid(asked, KNOWN_VERSIONS);
   return usable[usable.length - 1];
 }
