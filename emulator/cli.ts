@@ -12,7 +12,8 @@ import type { TlsOption } from "./tls";
 
 export const USAGE = `Usage: cpp-emulator [options]
 
-A local emulator of the Azure Cloud Partner Portal (CPP) API and its Azure AD token endpoint.
+A local emulator of the Azure Cloud Partner Portal (CPP) API, the Partner Center Product Ingestion API
+(under /rp/product-ingestion/) and their Azure AD token endpoint.
 
 Options:
   --host <host>         interface to listen on (default 127.0.0.1; loopback only unless --allow-remote)
@@ -34,7 +35,9 @@ Once listening it prints "CPP emulator listening on <url>", with --tls preceded 
 "CPP emulator CA certificate: <file>" (for NODE_EXTRA_CA_CERTS, or curl --cacert <file>). Get a token with
   curl -s -X POST <url>/demo-tenant/oauth2/token -d grant_type=client_credentials \\
     -d client_id=demo-client -d client_secret=demo-secret -d resource=https://cloudpartner.azure.com
-or use the static token "emulator-token" of the default seed. Admin API: <url>/_emulator/health.`;
+or use the static token "emulator-token" of the default seed. Admin API: <url>/_emulator/health.
+The Product Ingestion API answers under <url>/rp/product-ingestion/ (tokens for resource
+https://graph.microsoft.com; product contoso-ingestion-offer; admin API <url>/_emulator/ingestion/).`;
 
 export interface CliOptions {
   host: string;
@@ -210,6 +213,7 @@ async function main(): Promise<number> {
     process.stdout.write(`CPP emulator CA certificate: ${emulator.caCertPath}\n`);
   }
   process.stdout.write(`CPP emulator listening on ${emulator.url}\n`);
+  process.stdout.write(`Product Ingestion API at ${emulator.url}/rp/product-ingestion/\n`);
   // The handlers stay installed until exit: a second signal during shutdown must not fall back to
   // the default action mid-close, it just exits at once. Signal listeners do not keep Node alive.
   const signal = await new Promise<string>((resolve) => {
