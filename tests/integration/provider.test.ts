@@ -14,8 +14,19 @@ import { P, ensureRunning } from "./helpers";
  * Every provider method called directly, the way the dynamic-provider runtime calls them:
  * `check` output feeds `create`, outputs feed `update`/`read`/`delete`.
  */
+const SUBJECT = "system:serviceaccount:release:marketplace-cancel";
 const seed: Seed = {
-  tenants: { "t-1": { clients: { "client-1": { secret: "client-secret-value-1", publishers: [P] } } } },
+  tenants: {
+    "t-1": {
+      clients: {
+        "client-1": {
+          secret: "client-secret-value-1",
+          publishers: [P],
+          federatedCredentials: [{ subject: SUBJECT }],
+        },
+      },
+    },
+  },
   staticTokens: { "static-token-for-tests": { publishers: ["*"] } },
   publishers: {
     [P]: {
@@ -362,6 +373,81 @@ describe("provider lifecycle against the emulator", function () {
       assert.match(err.message, /AADSTS7000215/);
       assert.ok(!err.message.includes("not-the-secret-value"));
       assert.equal(ctx.emu.countRequests({ pathIncludes: "/api/" }), 0);
+    });
+
+    describe("workload identity: a federated token file", () => {
+      let dir: string;
+      before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "pmc-oidc-"));
+      });
+      after(() => fs.rmSync(dir, { recursive: true, force: true }));
+      /** What AKS workload identity or a GitHub Actions step leaves behind: a file with a fresh token. */
+      const tokenFile = (name: string, lifetimeSeconds?: number) => {
+        const file = path.join(dir, name);
+        const assertion = ctx.emu.mintFederatedToken({ subject: SUBJECT, lifetimeSeconds });
+        fs.writeFileSync(file, assertion);
+        return { file, assertion };
+      };
+
+      it("AZURE_FEDERATED_TOKEN_FILE + AZURE_CLIENT_ID + AZURE_TENANT_ID: cancels with a token exchanged for the assertion", async () => {
+        const { file } = tokenFile("aks-token");
+        const op = ensureRunning(ctx.emu, "async", "publish", 600);
+        const { outs } = await withEnv(
+          {
+            AZURE_FEDERATED_TOKEN_FILE: file,
+            AZURE_CLIENT_ID: "client-1",
+            AZURE_TENANT_ID: "t-1",
+            AZURE_AUTHORITY_HOST: ctx.emu.url,
+          },
+          async () => {
+            await configure({});
+            return lifecycle.create(inputs("async"));
+          },
+        );
+        assert.equal(outs.status, "succeeded");
+        assert.equal(outs.canceledOperation!.id, op.id);
+        assert.equal(posts(), 1);
+        const requests = tokenRequests();
+        assert.equal(requests.length, 1);
+        const form = new URLSearchParams(requests[0].body);
+        assert.equal(
+          form.get("client_assertion_type"),
+          "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        );
+        assert.equal(form.get("client_secret"), null);
+      });
+
+      it("marketplace:federatedTokenFile in stack config; a 401 mid-way gets one fresh token and one retry", async () => {
+        const { file } = tokenFile("config-token");
+        await configure({
+          "marketplace:tenantId": "t-1",
+          "marketplace:clientId": "client-1",
+          "marketplace:federatedTokenFile": file,
+          "marketplace:authorityHost": ctx.emu.url,
+        });
+        await lifecycle.create(inputs("idle"));
+        ctx.emu.expireTokens();
+        const { outs } = await lifecycle.create(inputs("idle"));
+        assert.equal(outs.status, "nothingToCancel");
+        assert.equal(tokenRequests().length, 2);
+      });
+
+      it("an expired federated token: a clear CredentialError (what expired, what to do), nothing sent to the service, no assertion", async () => {
+        const { file, assertion } = tokenFile("stale-token", 300);
+        ctx.emu.advanceClock(600);
+        await configure({
+          "marketplace:tenantId": "t-1",
+          "marketplace:clientId": "client-1",
+          "marketplace:federatedTokenFile": file,
+          "marketplace:authorityHost": ctx.emu.url,
+        });
+        const err = (await lifecycle.create(inputs("idle")).catch((e: unknown) => e)) as Error;
+        assert.ok(err instanceof CredentialError, String(err));
+        assert.match(err.message, /Could not exchange the federated token in ".*stale-token"/);
+        assert.match(err.message, /The federated token has expired/);
+        assert.ok(!err.message.includes(assertion));
+        assert.equal(ctx.emu.countRequests({ pathIncludes: "/api/" }), 0);
+      });
     });
 
     it("the accessToken input, when nothing is configured", async () => {
