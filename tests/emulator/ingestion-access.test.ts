@@ -4,6 +4,7 @@
 // seed's ingestion section.
 
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -317,4 +318,38 @@ describe("emulator ingestion: seed section", () => {
       );
     });
   }
+});
+
+describe("emulator ingestion: the cpp-emulator CLI serves it too", function () {
+  this.timeout(30_000);
+
+  it("prints where the ingestion routes are, and they answer with the default seed", async () => {
+    const cli = path.resolve(__dirname, "../../emulator/cli.js");
+    const child = spawn(process.execPath, [cli, "--port", "0", "--quiet"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      let out = "";
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`CLI did not start: ${out}`)), 10_000);
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          const m = /^Product Ingestion API at (http:\/\/\S+)\/rp\/product-ingestion\/$/m.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+        child.on("exit", (code) => reject(new Error(`CLI exited with ${code}: ${out}`)));
+      });
+      assert.match(out, /^CPP emulator listening on http:\/\/127\.0\.0\.1:\d+$/m);
+      const res = await fetch(`${url}/rp/product-ingestion/product?externalId=${EXTERNAL_ID}`, {
+        headers: { Authorization: "Bearer emulator-token" },
+      });
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as { value: { id: string }[] }).value[0].id, PRODUCT_ID);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
 });
