@@ -41,6 +41,11 @@ export interface Emulator {
    * NODE_EXTRA_CA_CERTS (read at process start only) or an https agent's `ca`. Undefined over HTTP.
    */
   readonly caCertPath: string | undefined;
+  /**
+   * The Product Ingestion API served under /rp/product-ingestion/ (ingestion-api.md): products,
+   * publish jobs, submissions and the switches of its quirks.
+   */
+  readonly ingestion: IngestionEmulator;
   /** Every request in arrival order, token and admin requests included (a live array). */
   readonly requests: RecordedRequest[];
   clearRequests(): void;
@@ -49,11 +54,6 @@ export interface Emulator {
   /** Returns the fault's id. Throws on an invalid rule. */
   addFault(rule: FaultRule): string;
   clearFaults(): void;
-  /**
-   * The Product Ingestion API served under /rp/product-ingestion/ (ingestion-api.md): products,
-   * publish jobs, submissions and the switches of its quirks.
-   */
-  readonly ingestion: IngestionEmulator;
   /**
    * Creates the publisher/offer when missing. Takes a Partial<OfferConfig>; a property set to null
    * resets that setting to its default.
