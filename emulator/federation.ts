@@ -15,7 +15,7 @@
 // no one's JWKS, so a token "from" another issuer is one it minted with `issuer` set (to test an
 // iss mismatch, or a credential that names a real issuer). Nothing here logs or keeps an assertion.
 
-import { createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from "node:crypto";
+import { generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from "node:crypto";
 
 import type { EmulatedClock } from "./clock";
 
@@ -129,7 +129,7 @@ export class FederationIssuer {
   /** The JWKS a relying party would fetch from jwks_uri. */
   jwks(): { keys: Record<string, unknown>[] } {
     const key = this.signingKey();
-    const jwk = createPublicKey(key.publicKey).export({ format: "jwk" });
+    const jwk = key.publicKey.export({ format: "jwk" });
     return { keys: [{ ...jwk, kid: key.kid, use: "sig", alg: "RS256" }] };
   }
 

@@ -34,6 +34,7 @@ const MAX_RECORDS = 100_000;
 export const ADMIN_PREFIX = "/_emulator";
 
 const SECRET_FORM_FIELDS = ["client_secret", "client_assertion", "assertion", "password", "refresh_token"];
+const SECRET_FIELD_IN_FORM = new RegExp(`(^|&)(${SECRET_FORM_FIELDS.join("|")})=`);
 
 export function isAdminPath(path: string): boolean {
   return path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`) || path.startsWith(`${ADMIN_PREFIX}?`);
@@ -86,8 +87,13 @@ export class Recorder {
   }
 
   setBody(record: RecordedRequest, body: Buffer): void {
-    const form = (record.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded");
-    record.body = form ? redactForm(capText(body)) : capText(body);
+    const text = capText(body);
+    // The token endpoints read the body as a form whatever the Content-Type says, so a body that
+    // reads as one with a secret field is redacted too, not only one labelled as a form.
+    const form =
+      (record.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded") ||
+      SECRET_FIELD_IN_FORM.test(text);
+    record.body = form ? redactForm(text) : text;
   }
 
   clear(): void {

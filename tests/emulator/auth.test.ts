@@ -177,6 +177,132 @@ describe("emulator: Azure AD v1 token endpoint", () => {
     ).json();
     assert.equal(v2.token_endpoint, `${ctx.emu.url}/demo-tenant/oauth2/v2.0/token`);
   });
+
+  it("has the fields MSAL requires in the v2 discovery document, the issuer on its own origin, and a jwks_uri that answers", async () => {
+    const v2 = (
+      await get(ctx.emu, "/demo-tenant/v2.0/.well-known/openid-configuration", { token: null })
+    ).json<Record<string, string>>();
+    const base = `${ctx.emu.url}/demo-tenant`;
+    assert.equal(v2.issuer, `${base}/v2.0`);
+    assert.equal(v2.authorization_endpoint, `${base}/oauth2/v2.0/authorize`);
+    assert.equal(v2.jwks_uri, `${base}/discovery/v2.0/keys`);
+    assert.ok((v2.token_endpoint_auth_methods_supported as unknown as string[]).includes("private_key_jwt"));
+    const keys = await get(ctx.emu, "/demo-tenant/discovery/v2.0/keys", { token: null });
+    assert.equal(keys.status, 200);
+    assert.deepEqual(keys.json(), { keys: [] });
+    const unknownTenant = await get(ctx.emu, "/nobody/v2.0/.well-known/openid-configuration", {
+      token: null,
+    });
+    assert.equal(unknownTenant.status, 400);
+    assert.deepEqual(unknownTenant.json<{ error_codes: number[] }>().error_codes, [90002]);
+  });
+});
+
+describe("emulator: federated credentials in the seed and the admin API", () => {
+  const fedSeed = () => {
+    const seed = defaultSeed();
+    seed.tenants!["demo-tenant"].clients["fed-only"] = {
+      publishers: ["*"],
+      federatedCredentials: [{ subject: "system:serviceaccount:ci:deployer" }],
+    };
+    return seed;
+  };
+  const ctx = useEmulator({ seed: fedSeed() }, "test");
+  const assertionFields = (assertion: string) => ({
+    grant_type: "client_credentials",
+    client_id: "fed-only",
+    scope: "https://cloudpartner.azure.com/.default",
+    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    client_assertion: assertion,
+  });
+
+  it("a client may have federated credentials and no secret; a secret is then refused", async () => {
+    const jwt = ctx.emu.mintFederatedToken({ subject: "system:serviceaccount:ci:deployer" });
+    const ok = await postForm(ctx.emu, V2, assertionFields(jwt));
+    assert.equal(ok.status, 200, ok.text);
+    const token = ok.json<{ access_token: string }>().access_token;
+    assert.equal((await get(ctx.emu, CONTOSO_OFFER, { token })).status, 200);
+    const secret = await postForm(ctx.emu, V2, { ...V2_FIELDS, client_id: "fed-only", client_secret: "x" });
+    assert.equal(secret.status, 401);
+    assert.deepEqual(secret.json<{ error_codes: number[] }>().error_codes, [7000215]);
+  });
+
+  it("the v1 endpoint takes a client assertion too", async () => {
+    const jwt = ctx.emu.mintFederatedToken({ subject: "system:serviceaccount:ci:deployer" });
+    const { scope: _scope, ...fields } = assertionFields(jwt);
+    const reply = await postForm(ctx.emu, V1, { ...fields, resource: "https://cloudpartner.azure.com" });
+    assert.equal(reply.status, 200, reply.text);
+    assert.equal(typeof reply.json().expires_in, "string");
+  });
+
+  it("a seed credential with another issuer or audience must be matched exactly", async () => {
+    const seed = defaultSeed();
+    seed.tenants!["demo-tenant"].clients.gh = {
+      publishers: ["*"],
+      federatedCredentials: [
+        {
+          issuer: "https://token.actions.githubusercontent.com",
+          subject: "repo:o/r:ref:refs/heads/main",
+          audience: "api://custom",
+        },
+      ],
+    };
+    const emu = await startEmulator({ seed });
+    try {
+      const mint = (issuer: string, audience: string) =>
+        emu.mintFederatedToken({ subject: "repo:o/r:ref:refs/heads/main", issuer, audience });
+      const ask = (assertion: string) =>
+        postForm(emu, V2, { ...assertionFields(assertion), client_id: "gh" });
+      assert.equal(
+        (await ask(mint("https://token.actions.githubusercontent.com", "api://custom"))).status,
+        200,
+      );
+      assert.equal(
+        (await ask(mint("https://token.actions.githubusercontent.com/", "api://custom"))).status,
+        400,
+      );
+      assert.equal(
+        (await ask(mint("https://token.actions.githubusercontent.com", "api://AzureADTokenExchange"))).status,
+        400,
+      );
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it("validates federatedCredentials in a seed, naming the path", async () => {
+    const bad = defaultSeed();
+    bad.tenants!["demo-tenant"].clients.x = {
+      publishers: [],
+      federatedCredentials: [{ subject: "" }],
+    };
+    await assert.rejects(startEmulator({ seed: bad }), /clients\.x\.federatedCredentials\[0\]\.subject/);
+    const neither = defaultSeed();
+    neither.tenants!["demo-tenant"].clients.y = { publishers: [] };
+    await assert.rejects(
+      startEmulator({ seed: neither }),
+      /clients\.y\.secret: is required unless the client has federatedCredentials/,
+    );
+  });
+
+  it("POST /_emulator/federated-tokens mints a token, and refuses a body without a subject", async () => {
+    const post = (body: unknown) =>
+      fetch(`${ctx.emu.url}/_emulator/federated-tokens`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const minted = await post({ subject: "system:serviceaccount:ci:deployer", lifetimeSeconds: 60 });
+    assert.equal(minted.status, 201);
+    const { token } = (await minted.json()) as { token: string };
+    assert.equal((await postForm(ctx.emu, V2, assertionFields(token))).status, 200);
+    ctx.emu.advanceClock(60);
+    const expired = await postForm(ctx.emu, V2, assertionFields(token));
+    assert.equal(expired.status, 401);
+    assert.deepEqual(expired.json<{ error_codes: number[] }>().error_codes, [700024]);
+    assert.equal((await post({ audience: "x" })).status, 400);
+    assert.equal((await post({ subject: "s", lifetimeSeconds: -1 })).status, 400);
+  });
 });
 
 describe("emulator: Azure AD v2 token endpoint", () => {
