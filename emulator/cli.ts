@@ -212,8 +212,11 @@ async function main(): Promise<number> {
   if (emulator.caCertPath !== undefined) {
     process.stdout.write(`CPP emulator CA certificate: ${emulator.caCertPath}\n`);
   }
-  process.stdout.write(`CPP emulator listening on ${emulator.url}\n`);
-  process.stdout.write(`Product Ingestion API at ${emulator.url}/rp/product-ingestion/\n`);
+  // One write: a reader that saw the listening line has the ingestion line too.
+  process.stdout.write(
+    `CPP emulator listening on ${emulator.url}\n` +
+      `Product Ingestion API at ${emulator.url}/rp/product-ingestion/\n`,
+  );
   // The handlers stay installed until exit: a second signal during shutdown must not fall back to
   // the default action mid-close, it just exits at once. Signal listeners do not keep Node alive.
   const signal = await new Promise<string>((resolve) => {

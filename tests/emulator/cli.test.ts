@@ -73,7 +73,10 @@ describe("emulator: CLI", function () {
     const cli = launch(["--port", "0"]);
     const url = await cli.started;
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    assert.equal(cli.stdout().trim().split("\n").length, 1);
+    // The listening line, then where the Product Ingestion API answers (same origin).
+    assert.deepEqual(cli.stdout().trim().split("\n").slice(1), [
+      `Product Ingestion API at ${url}/rp/product-ingestion/`,
+    ]);
 
     const token = await fetch(`${url}/demo-tenant/oauth2/token`, {
       method: "POST",
@@ -92,10 +95,10 @@ describe("emulator: CLI", function () {
     await new Promise((r) => setTimeout(r, 100));
 
     const lines = cli.stdout().trim().split("\n");
-    assert.equal(lines.length, 3);
-    assert.match(lines[1], /POST \/demo-tenant\/oauth2\/token 200 \d+ms$/);
+    assert.equal(lines.length, 4);
+    assert.match(lines[2], /POST \/demo-tenant\/oauth2\/token 200 \d+ms$/);
     assert.match(
-      lines[2],
+      lines[3],
       /POST \/api\/publishers\/contoso\/offers\/contoso-offer\/cancel\?api-version=2017-10-31 202/,
     );
     assert.ok(!cli.stdout().includes(token.access_token));
