@@ -16,6 +16,7 @@ import * as path from "node:path";
 import { defaultSeed, startEmulator } from "../../emulator";
 import { ensurePulumi } from "../../tools/engine/ensurePulumi";
 import { EngineStack } from "../../tools/engine/stack";
+import { ingestionDemo } from "./ingestion";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const PROJECT = "marketplace-cancel-quickstart";
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
     emu.clearRequests();
     await stack.destroy(stream);
     console.log(`requests to the service during destroy: ${emu.countRequests()}`);
+    // The Product Ingestion API on the same emulator: IngestionJobCancellation (./ingestion.ts).
+    await ingestionDemo(emu, stream);
     banner("Done.");
   } finally {
     await stack?.cleanup();
