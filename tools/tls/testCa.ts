@@ -83,7 +83,10 @@ export function testCaEnv(dir: string, env: NodeJS.ProcessEnv = process.env): No
     }
   }
   const bundlePath = join(dir, "bundle.pem");
-  writeFileSync(bundlePath, bundle, { mode: 0o644 });
+  // Written aside and renamed, so a process starting meanwhile never reads half a bundle.
+  const staging = `${bundlePath}.${process.pid}`;
+  writeFileSync(staging, bundle, { mode: 0o644 });
+  renameSync(staging, bundlePath);
   return { ...env, NODE_EXTRA_CA_CERTS: bundlePath, [CA_DIR_ENV]: dir };
 }
 
