@@ -353,7 +353,8 @@ function reasonOf(err: unknown, secrets: readonly string[]): string {
   }
   const server = /^\s*([a-z_]+):[\s\S]*?Description:\s*([\s\S]*?)(?:\s*Trace ID:[\s\S]*)?$/.exec(message);
   const text = server ? `${server[1]}: ${server[2]}` : message;
-  return `: ${sanitize(text, secrets)}`;
+  // Our message goes on after it: no full stop of its own.
+  return `: ${sanitize(text, secrets).replace(/[.\s]+$/, "")}`;
 }
 
 /** Reads the federated token file and adds its assertion to the values that are redacted. */
