@@ -23,7 +23,7 @@ import type { IngestionInputs } from "./inputs";
 import { PRODUCT_ID_PATTERN } from "./inputs";
 import { SentJobCancel, sentJobCancelOperation } from "./operation";
 import { IngestionOutputs, JobCancellationStatus, recordJobOutputs } from "./outputs";
-import { JobSnapshot, describeJob, isActiveSubmission, isCompleted } from "./status";
+import { JobSnapshot, describeJob, isActiveSubmission, isCompleted, sameCode } from "./status";
 
 /** What one send of the cancel established. */
 type SendOutcome =
@@ -112,7 +112,7 @@ async function sendCancel(
     ctx.print(`${ctx.subject}: the service answered ${httpStatus}: the job is ${describeJob(snapshot)}.`);
     return { kind: "answered", sent: answered, snapshot };
   } catch (err) {
-    if (err instanceof HTTPError && err.status === 400) {
+    if (isRefusal(err)) {
       // Too late, or too far along: the job's status tells which (§4).
       const { snapshot } = await ctx.client.getStatus(inputs.jobId).catch((readErr: unknown) => {
         journal.clear();
@@ -338,6 +338,20 @@ export async function readJobForSchedule(
   ctx.print(`${ctx.subject}: ${message}`);
   return recordJobOutputs(inputs, { ...snapshotOutputs(snapshot), status: "scheduled", message });
 }
+
+/**
+ * The service said no to the cancel itself: 400 `badRequest` as documented (§4), or, since the
+ * answer to a cancel "too far along" is undocumented (§8 question 3), a 409 `conflict` or 423
+ * `locked`, by status or by code (codes compared case-insensitively). The job's status, read
+ * next, tells "already completed" from "refused while running".
+ */
+function isRefusal(err: unknown): err is HTTPError {
+  if (!(err instanceof HTTPError)) return false;
+  if (err.status === 400 || err.status === 409 || err.status === 423) return true;
+  return err.status >= 400 && err.status < 500 && REFUSAL_CODES.some((code) => sameCode(err.code, code));
+}
+
+const REFUSAL_CODES = ["badRequest", "conflict", "locked"];
 
 /** The job fields of the outputs, from one snapshot. */
 function snapshotOutputs(s: JobSnapshot): Partial<IngestionOutputs> {
