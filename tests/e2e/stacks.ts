@@ -20,6 +20,16 @@ export interface CancellationStacks {
    * `withToken` is false; credentials of the machine running the tests never count.
    */
   stackFor(offerId: string, extra?: Record<string, string>, withToken?: boolean): Promise<EngineStack>;
+  /**
+   * A stack named `stackName` running another program module (e.g. `fixtures/ingestionProgram`),
+   * with the same secret token and cleared machine credentials; `e2e:endpoint` is the emulator.
+   */
+  stackOf(
+    programModule: string,
+    stackName: string,
+    config: Record<string, string>,
+    withToken?: boolean,
+  ): Promise<EngineStack>;
   /** Cleans up a stack the suite made by itself, with the others. */
   track(stack: EngineStack): EngineStack;
 }
@@ -51,9 +61,11 @@ export function useCancellationStacks(seed: Seed): CancellationStacks {
       return ready(token);
     },
     async stackFor(offerId, extra = {}, withToken = true) {
+      const config = { "e2e:publisherId": PUBLISHER, "e2e:offerId": offerId, ...extra };
+      return this.stackOf(programModule, offerId, config, withToken);
+    },
+    async stackOf(module, name, extra, withToken = true) {
       const config: Record<string, string | { value: string; secret: boolean }> = {
-        "e2e:publisherId": PUBLISHER,
-        "e2e:offerId": offerId,
         "e2e:endpoint": ready(emu).url,
         ...extra,
       };
@@ -69,8 +81,8 @@ export function useCancellationStacks(seed: Seed): CancellationStacks {
           "AZURE_AUTHORITY_HOST",
         ].map((k) => [k, ""]),
       );
-      const stackName = offerId.replace(/[^a-z0-9-]/g, "");
-      return this.track(await EngineStack.create({ programModule, config, envVars, stackName }));
+      const stackName = name.replace(/[^a-z0-9-]/g, "");
+      return this.track(await EngineStack.create({ programModule: module, config, envVars, stackName }));
     },
     track(stack) {
       stacks.push(stack);
