@@ -8,8 +8,10 @@
  *   4. the stack outputs and the emulator's view of the offer (operation canceled);
  *   5. `pulumi destroy` and clean-up (nothing is left behind).
  *
- * Credentials go the way a CI pipeline would pass them: a client secret in stack config,
- * exchanged at the emulator's Azure AD token endpoint.
+ * Credentials go the way a CI pipeline would pass them: a client secret in secret stack config,
+ * exchanged through @azure/identity at the emulator's Entra ID token endpoint. The emulator serves
+ * HTTPS (MSAL talks to https authorities only) with a certificate of a CA made for this run; the
+ * engine and the provider it starts trust that CA through NODE_EXTRA_CA_CERTS.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -31,11 +33,16 @@ async function main(): Promise<void> {
   const engine = await ensurePulumi({ log: (line) => process.stderr.write(`[engine] ${line}\n`) });
   banner(`Pulumi CLI ${engine.version} (${engine.source}: ${engine.binary})`);
 
-  const emu = await startEmulator({ seed: defaultSeed() });
+  const emu = await startEmulator({ seed: defaultSeed(), tls: true });
+  // Node reads NODE_EXTRA_CA_CERTS when a process starts: this process needs no trust of its own,
+  // but the engine (and the dynamic provider it starts) inherit the variable from here, for this
+  // stack and the Product Ingestion one alike.
+  if (emu.caCertPath === undefined) throw new Error("the emulator was expected to serve https");
+  process.env.NODE_EXTRA_CA_CERTS = emu.caCertPath;
   let stack: EngineStack | undefined;
   try {
     const before = emu.getOffer("contoso", "contoso-offer");
-    banner(`1. CPP emulator at ${emu.url}`);
+    banner(`1. CPP emulator at ${emu.url} (HTTPS; the engine trusts ${emu.caCertPath})`);
     console.log(
       `contoso/contoso-offer: ${before.status}; running ${before.currentOperation?.kind} ${before.currentOperation?.id}`,
     );
@@ -54,6 +61,17 @@ async function main(): Promise<void> {
         "marketplace:clientSecret": { value: "demo-secret", secret: true },
         "marketplace:authorityHost": emu.url,
       },
+      // Credentials of the machine running the demo never count.
+      envVars: Object.fromEntries(
+        [
+          "MARKETPLACE_ACCESS_TOKEN",
+          "AZURE_TENANT_ID",
+          "AZURE_CLIENT_ID",
+          "AZURE_CLIENT_SECRET",
+          "AZURE_FEDERATED_TOKEN_FILE",
+          "AZURE_AUTHORITY_HOST",
+        ].map((k) => [k, ""]),
+      ),
     });
     const stream = {
       onOutput: (s: string) => process.stdout.write(s),
@@ -73,7 +91,12 @@ async function main(): Promise<void> {
     const outputs = await stack.outputs();
     for (const [key, value] of Object.entries(outputs)) console.log(`${key}: ${JSON.stringify(value.value)}`);
     const posts = emu.countRequests({ method: "POST", pathIncludes: "/cancel" });
-    console.log(`requests to the service during up: ${emu.countRequests()} (cancel POSTs: ${posts})`);
+    const signIns = emu.requests.filter((r) => r.method === "POST" && r.path.includes("/oauth2/v2.0/token"));
+    console.log(
+      `requests to the service during up: ${emu.countRequests()} (cancel POSTs: ${posts}; ` +
+        `sign-ins through @azure/identity: ${signIns.length}, ` +
+        `${[...new Set(signIns.map((r) => new URLSearchParams(r.body).get("grant_type")))].join(", ")} with the client secret)`,
+    );
 
     banner("5. The emulator's view of the offer");
     const after = emu.getOffer("contoso", "contoso-offer");
