@@ -193,6 +193,55 @@ describe("emulator: HTTPS", function () {
     assert.equal(after.peer.fingerprint256, before.peer.fingerprint256);
   });
 
+  describe("the test CA (tools/tls/testCa.ts)", () => {
+    const TOOL = resolve(__dirname, "../../tools/tls/testCa.js");
+    const EMULATOR = resolve(__dirname, "../../emulator");
+    // A client process: starts an emulator with tls: true and fetches over it with no explicit trust.
+    const client = `
+      const { startEmulator } = require(${JSON.stringify(EMULATOR)});
+      startEmulator({ tls: true }).then(async (emu) => {
+        try {
+          const res = await fetch(emu.url + "/_emulator/health");
+          process.stdout.write("status " + res.status + " " + emu.caCertPath);
+        } catch (e) {
+          process.stdout.write("failed " + (e.cause && e.cause.code));
+        } finally {
+          await emu.close();
+        }
+      });`;
+    const run = (args: string[], env: NodeJS.ProcessEnv) =>
+      new Promise<{ code: number | null; stdout: string }>((done) => {
+        const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env });
+        let stdout = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.on("exit", (code) => done({ code, stdout }));
+      });
+    const bare = () => {
+      const env = { ...process.env };
+      delete env.NODE_EXTRA_CA_CERTS;
+      delete env[CA_DIR_ENV];
+      return env;
+    };
+
+    it("--exec starts the command trusting the test CA, which tls: true signs with", async () => {
+      const wrapped = await run([TOOL, "--exec", process.execPath, "-e", client], bare());
+      assert.equal(wrapped.code, 0);
+      const [, status, caPath] = /^status (\d+) (.+)$/.exec(wrapped.stdout) ?? [];
+      assert.equal(status, "200", wrapped.stdout);
+      assert.match(caPath, /node_modules[\\/]\.cache[\\/]pulumi-marketplace-cancel[\\/]test-ca[\\/]ca\.pem$/);
+    });
+
+    it("without it, the same client refuses the emulator's certificate", async () => {
+      const plain = await run(["-e", client], bare());
+      assert.match(plain.stdout, /^failed (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)$/);
+    });
+
+    it("--exec passes the command's exit code on", async () => {
+      const r = await run([TOOL, "--exec", process.execPath, "-e", "process.exit(3)"], bare());
+      assert.equal(r.code, 3);
+    });
+  });
+
   describe("CLI", () => {
     const children = new Set<ChildProcess>();
     afterEach(() => {

@@ -18,22 +18,22 @@
 import { spawn } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 
 import { CA_CERT_FILE, CA_DIR_ENV, CA_KEY_FILE, writeCaDir } from "../../emulator/tls";
 
-/** <repo>/node_modules/.cache/pulumi-marketplace-cancel: from dist/tools/tls or tools/tls alike. */
-function cacheDir(): string {
+/** The checkout: the first directory with a package.json above this file (dist/ or not). */
+function repoRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, "package.json")) || /[\\/]dist$/.test(dir)) {
     const parent = resolve(dir, "..");
     if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
     dir = parent;
   }
-  return join(dir, "node_modules", ".cache", "pulumi-marketplace-cancel");
+  return dir;
 }
 
-export const TEST_CA_DIR = join(cacheDir(), "test-ca");
+export const TEST_CA_DIR = join(repoRoot(), "node_modules", ".cache", "pulumi-marketplace-cancel", "test-ca");
 const CA_DAYS = 5 * 365;
 /** A CA this close to its end is replaced, so no test run meets an expiry. */
 const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
@@ -100,9 +100,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write("usage: node dist/tools/tls/testCa.js [--exec <command> [args…]]\n");
     return 2;
   }
+  const env = testCaEnv(dir);
+  // As under `npm run`: the project's own bin directory first, so `--exec mocha` works from a shell.
+  env.PATH = `${join(repoRoot(), "node_modules", ".bin")}${delimiter}${env.PATH ?? ""}`;
   const child = spawn(argv[1], argv.slice(2), {
     stdio: "inherit",
-    env: testCaEnv(dir),
+    env,
     shell: process.platform === "win32",
   });
   // Ctrl-C reaches the child through the terminal's process group; a TERM sent to this process alone
