@@ -14,7 +14,7 @@
 // (WebCrypto underneath), EC P-256 / SHA-256, which takes a few tens of milliseconds.
 
 import { X509Certificate } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -125,15 +125,29 @@ function leafFor(ca: CaPair): Promise<{ cert: string; key: string }> {
   return leaf;
 }
 
-/** A CA for this process only, its certificate written to a private temporary directory. */
+/** A CA for this process only, its certificate in a temporary directory removed at exit. */
 function ephemeralCa(): Promise<{ pair: CaPair; certPath: string }> {
-  processCa ??= generateCa("CPP emulator ephemeral CA", 30).then((pair) => {
-    const dir = mkdtempSync(join(tmpdir(), "cpp-emulator-ca-"));
-    const certPath = join(dir, CA_CERT_FILE);
-    writeFileSync(certPath, pair.cert, { mode: 0o644 });
-    return { pair, certPath };
-  });
+  processCa ??= generateCa("CPP emulator ephemeral CA", 30).then((pair) => ({
+    pair,
+    certPath: tempCaFile(pair.cert),
+  }));
   return processCa;
+}
+
+/** Temporary directories holding a CA file; removed when the process exits. */
+const tempDirs = new Set<string>();
+
+function tempCaFile(pem: string): string {
+  if (tempDirs.size === 0) {
+    process.once("exit", () => {
+      for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  const dir = mkdtempSync(join(tmpdir(), "cpp-emulator-ca-"));
+  tempDirs.add(dir);
+  const path = join(dir, CA_CERT_FILE);
+  writeFileSync(path, pem, { mode: 0o644 });
+  return path;
 }
 
 function checkPem(pem: string, what: string): void {
@@ -160,10 +174,7 @@ export async function resolveTls(option: TlsOption | undefined): Promise<TlsMate
   checkPem(option.cert, "cert");
   const trusted = option.ca ?? option.cert;
   if (option.ca !== undefined) checkPem(option.ca, "ca");
-  const dir = mkdtempSync(join(tmpdir(), "cpp-emulator-ca-"));
-  const caCertPath = join(dir, CA_CERT_FILE);
-  writeFileSync(caCertPath, trusted, { mode: 0o644 });
-  return { cert: option.cert, key: option.key, caCertPath };
+  return { cert: option.cert, key: option.key, caCertPath: tempCaFile(trusted) };
 }
 
 /** Writes a new CA into `dir` (created 0700; the key file 0600). Returns the certificate's path. */

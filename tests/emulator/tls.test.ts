@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request, type RequestOptions } from "node:https";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -253,7 +253,7 @@ describe("emulator: HTTPS", function () {
     function launch(
       args: string[],
       env: NodeJS.ProcessEnv = process.env,
-    ): Promise<{ child: ChildProcess; caPath: string; url: string; stdout: () => string }> {
+    ): Promise<{ child: ChildProcess; caPath: string; url: string; stop: () => Promise<number | null> }> {
       const child = spawn(process.execPath, [CLI, "--port", "0", "--quiet", ...args], {
         stdio: ["ignore", "pipe", "pipe"],
         env,
@@ -262,6 +262,12 @@ describe("emulator: HTTPS", function () {
       let out = "";
       let err = "";
       child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+      // SIGTERM lets the CLI close and remove its temporary CA file; the exit code says it did.
+      const stop = () => {
+        child.kill("SIGTERM");
+        return exited;
+      };
       return new Promise((done, fail) => {
         child.stdout?.on("data", (d: Buffer) => {
           out += d.toString();
@@ -269,7 +275,7 @@ describe("emulator: HTTPS", function () {
           if (listening === null) return;
           const ca = /^CPP emulator CA certificate: (.+)$/m.exec(out);
           if (ca === null) return fail(new Error(`no CA line before the listening line: ${out}`));
-          done({ child, caPath: ca[1], url: listening[1], stdout: () => out });
+          done({ child, caPath: ca[1], url: listening[1], stop });
         });
         child.on("exit", (code) => fail(new Error(`CLI exited with ${code}: ${err}`)));
       });
@@ -283,7 +289,7 @@ describe("emulator: HTTPS", function () {
       assert.equal(cli.caPath, join(tmp, "ca", "ca.pem"));
       const reply = await httpsCall(`${cli.url}/_emulator/health`, { ca: readFileSync(cli.caPath, "utf8") });
       assert.equal(reply.status, 200);
-      cli.child.kill("SIGTERM");
+      assert.equal(await cli.stop(), 0);
     });
 
     it("--tls without a CA directory makes its own CA", async () => {
@@ -291,6 +297,8 @@ describe("emulator: HTTPS", function () {
       delete env[CA_DIR_ENV];
       const cli = await launch(["--tls"], env);
       assert.equal(await handshake(cli.url, readFileSync(cli.caPath, "utf8")), "ok");
+      assert.equal(await cli.stop(), 0);
+      assert.equal(existsSync(cli.caPath), false, "the temporary CA file goes with the process");
     });
 
     it("--cert/--key serve the given certificate", async () => {
@@ -304,6 +312,9 @@ describe("emulator: HTTPS", function () {
         new X509Certificate(reply.peer.raw).fingerprint256,
         new X509Certificate(leaf.cert).fingerprint256,
       );
+      // Without a CA of its own, the certificate itself is what clients are pointed at.
+      assert.equal(readFileSync(cli.caPath, "utf8"), `${leaf.cert}\n${ca.cert}`);
+      assert.equal(await cli.stop(), 0);
     });
 
     it("exits 2 for --cert without --key, and 1 for a CA directory without a CA", async () => {
