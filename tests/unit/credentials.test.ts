@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
@@ -209,6 +210,20 @@ describe("credentials", () => {
             e instanceof CredentialError && e.message.includes(setting) && !e.message.includes(token),
         );
       }
+    });
+
+    it("choosing loads no @azure/identity (it is large; check, diff and preview never need it)", () => {
+      const script = `
+        const { chooseCredential } = require(${JSON.stringify(require.resolve("../../provider/credentials"))});
+        const { CPP_AUDIENCE } = require(${JSON.stringify(require.resolve("../../provider/audience"))});
+        for (const s of [
+          { tenantId: "t", clientId: "c", clientSecret: "secret-value" },
+          { tenantId: "t", clientId: "c", federatedTokenFile: "/f" },
+          {},
+        ]) chooseCredential(s, undefined, undefined, CPP_AUDIENCE);
+        process.stdout.write(String(Object.keys(require.cache).some((k) => k.includes("@azure"))));`;
+      const out = execFileSync(process.execPath, ["-e", script], { encoding: "utf8" });
+      assert.equal(out, "false");
     });
 
     describe("the authority host credentials are sent to", () => {
