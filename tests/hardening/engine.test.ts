@@ -90,9 +90,10 @@ describe("hardening: faults and secrets through the real Pulumi engine", functio
   }
 
   it("an up killed mid-wait under faults resumes after a service restart and an expired token: one cancel, nothing lost", async () => {
-    const fe = await FaultyEmulator.start();
+    // HTTPS: the provider signs in with its client secret through @azure/identity.
+    const fe = await FaultyEmulator.start(1, true);
     // Tokens are fetched through a tap, so the test can search for values it never chose.
-    const aad = await startLossyProxy(fe.url);
+    const aad = await startLossyProxy(fe.url, { tls: true });
     try {
       const { offerId, operationId } = fe.newOffer("killed", { cancelSeconds: 30 });
       const s = await stackFor(fe.url, offerId, {

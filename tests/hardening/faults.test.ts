@@ -57,6 +57,8 @@ interface Ran {
 
 interface Scenario {
   name: string;
+  /** Serve https: the provider signs in through @azure/identity (MSAL talks to https only). */
+  tls?: boolean;
   offer?: OfferConfigPatch;
   inputs?: Record<string, unknown>;
   /** Faults and servers; may return an endpoint to use instead of the emulator's. */
@@ -74,7 +76,7 @@ interface Scenario {
 }
 
 async function run(s: Scenario): Promise<Ran> {
-  const fe = await FaultyEmulator.start();
+  const fe = await FaultyEmulator.start(1, s.tls);
   const { offerId, operationId } = fe.newOffer(s.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 30), s.offer);
   const extra: Record<string, unknown> = {};
   try {
@@ -89,7 +91,7 @@ async function run(s: Scenario): Promise<Ran> {
       offerId,
       operationId,
       lines: linesOf(offerId),
-      tokenRequests: fe.emu.countRequests({ pathIncludes: "/oauth2/token" }),
+      tokenRequests: fe.emu.countRequests({ method: "POST", pathIncludes: "/oauth2/" }),
       extra,
     };
   } finally {
@@ -657,6 +659,7 @@ describe("hardening: faults through the provider code paths", function () {
     it("a renewable credential (client secret): a fresh token is fetched, the wait goes on", async () => {
       const r = await run({
         name: "client secret expiry",
+        tls: true,
         async arrange(fe, o) {
           clearTokenCache();
           await configureProvider({

@@ -8,10 +8,12 @@ import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, FaultRule, OfferConfigPatch, Seed, startEmulator } from "../../emulator";
+import { resolveTls } from "../../emulator/tls";
 import { CancellationInputs, checkInputs } from "../../provider/inputs";
 import { clearTokenCache } from "../../provider/credentials";
 import * as lifecycle from "../../provider/lifecycle";
@@ -103,8 +105,9 @@ export class FaultyEmulator {
   private tracked: { id: string; times: number }[] = [];
   private constructor(readonly emu: Emulator) {}
 
-  static async start(timeScale = 1): Promise<FaultyEmulator> {
-    return new FaultyEmulator(await startEmulator({ seed, timeScale }));
+  /** `tls`: serve https (needed where the provider signs in through @azure/identity). */
+  static async start(timeScale = 1, tls = false): Promise<FaultyEmulator> {
+    return new FaultyEmulator(await startEmulator({ seed, timeScale, tls }));
   }
 
   get url(): string {
@@ -335,9 +338,15 @@ export async function startForeignHost(): Promise<{
 /**
  * A proxy in front of an emulator that loses answers: for the next `times` requests matching
  * `lose`, the request reaches the emulator (which acts on it), then the connection to the client
- * is cut before the answer. Everything else passes through unchanged.
+ * is cut before the answer. Everything else passes through unchanged, except with `tls` (in front
+ * of an HTTPS emulator, e.g. as the authority host MSAL talks to): then the proxy serves https
+ * itself (a certificate of the test CA) and writes its own origin for the emulator's in answers,
+ * so that the token endpoint the OpenID configuration names is the proxy too.
  */
-export async function startLossyProxy(target: string): Promise<{
+export async function startLossyProxy(
+  target: string,
+  opts: { tls?: boolean } = {},
+): Promise<{
   origin: string;
   lose(match: (method: string, url: string) => boolean, times?: number): void;
   lost: () => number;
@@ -348,7 +357,9 @@ export async function startLossyProxy(target: string): Promise<{
   const rules: { match: (m: string, u: string) => boolean; left: number }[] = [];
   let lost = 0;
   const tokens: string[] = [];
-  const server = http.createServer((req, res) => {
+  const tls = opts.tls ? await resolveTls(true) : undefined;
+  let origin = "";
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -357,7 +368,7 @@ export async function startLossyProxy(target: string): Promise<{
       const headers = { ...req.headers };
       delete headers.host;
       delete headers.connection;
-      const upstream = http.request(
+      const upstream = (tls ? https : http).request(
         `${target}${req.url}`,
         { method: req.method, headers, agent: false },
         (up) => {
@@ -375,18 +386,24 @@ export async function startLossyProxy(target: string): Promise<{
             const out = { ...up.headers };
             delete out.connection;
             delete out["transfer-encoding"];
+            const answer = tls ? Buffer.from(text.split(target).join(origin)) : Buffer.concat(body);
+            if (tls) out["content-length"] = String(answer.length);
             res.writeHead(up.statusCode ?? 502, out);
-            res.end(Buffer.concat(body));
+            res.end(answer);
           });
         },
       );
       upstream.on("error", () => req.socket.destroy());
       upstream.end(Buffer.concat(chunks));
     });
-  });
+  };
+  const server = tls
+    ? (https.createServer({ cert: tls.cert, key: tls.key }, handler) as unknown as http.Server)
+    : http.createServer(handler);
   const served = await serve(server);
+  origin = `${tls ? "https" : "http"}://127.0.0.1:${served.port}`;
   return {
-    origin: `http://127.0.0.1:${served.port}`,
+    origin,
     lose: (match, times = 1) => rules.push({ match, left: times }),
     lost: () => lost,
     tokens,

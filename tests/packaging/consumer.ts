@@ -189,7 +189,9 @@ export class ConsumerProject {
   /** Starts `cpp-emulator` from the project's own node_modules/.bin; resolves to its URL. */
   async startEmulator(args: string[] = []): Promise<PackagedEmulator> {
     const bin = path.join(this.dir, "node_modules", ".bin", "cpp-emulator");
-    const child = spawn(bin, ["--port", "0", "--quiet", ...args], {
+    // HTTPS (the test CA of CPP_EMULATOR_CA_DIR, trusted through NODE_EXTRA_CA_CERTS): the provider
+    // signs in with the client secret through @azure/identity, which talks to https authorities only.
+    const child = spawn(bin, ["--port", "0", "--quiet", "--tls", ...args], {
       cwd: this.dir,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -197,7 +199,7 @@ export class ConsumerProject {
       let out = "";
       child.stdout.on("data", (chunk: Buffer) => {
         out += chunk.toString();
-        const m = /CPP emulator listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        const m = /CPP emulator listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(out);
         if (m) resolve(m[1]);
       });
       child.once("exit", (code) => reject(new Error(`cpp-emulator exited with ${code}: ${out}`)));
