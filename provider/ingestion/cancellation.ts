@@ -51,7 +51,7 @@ export async function cancelJob(
   }
   if (inflight) journal.clear();
 
-  ctx.print(`${ctx.subject}: sending the cancel (POST configure/${inputs.jobId}/cancel).`);
+  ctx.print(`${ctx.subject}: cancelling configure job ${inputs.jobId}.`);
   const first = await sendCancel(ctx, inputs, phase, journal, false);
   if (first.kind === "completedBefore") {
     return finish(inputs, ctx, journal, first.sent, first.snapshot, {
