@@ -2,7 +2,7 @@
  * Benchmark settings, all from environment variables so `npm run bench` needs no arguments:
  *
  *   BENCH_QUICK=1                 a fast smoke run (about 2 minutes); writes to a temp dir
- *   BENCH_SECTIONS=polling,fleet,preview,startup   run only some sections
+ *   BENCH_SECTIONS=polling,fleet,preview,startup,ingestion   run only some sections
  *   BENCH_DURATIONS=5,60,900      polling: service durations, seconds
  *   BENCH_POLL_RUNS=11            polling: runs per cell (each with its own phase offset)
  *   BENCH_RETRY_AFTER=2,10,30     polling: service Retry-After values to test besides none
@@ -18,12 +18,15 @@
  *   BENCH_PREVIEW_N=200           preview: resources
  *   BENCH_PREVIEW_RUNS=3          preview: runs per kind
  *   BENCH_STARTUP_RUNS=5          provider process: standalone start-up samples
+ *   BENCH_INGESTION_DURATIONS=5,60,900  ingestion: seconds a job's cancel takes on the service
+ *   BENCH_INGESTION_RUNS=5        ingestion: runs per duration and strategy
+ *   BENCH_INGESTION_TIME_SCALE=30 ingestion: emulator speed (its polls are a minute apart)
  *   BENCH_OUT_DIR=bench           where results.md and the SVGs go
  */
 import * as os from "node:os";
 import * as path from "node:path";
 
-export type Section = "polling" | "fleet" | "preview" | "startup";
+export type Section = "polling" | "fleet" | "preview" | "startup" | "ingestion";
 
 export interface BenchConfig {
   quick: boolean;
@@ -40,12 +43,15 @@ export interface BenchConfig {
   previewN: number;
   previewRuns: number;
   startupRuns: number;
+  ingestionDurations: number[];
+  ingestionRuns: number;
+  ingestionTimeScale: number;
   outDir: string;
   /** The BENCH_* variables that were set, for the "reproduce" line. */
   env: Record<string, string>;
 }
 
-const ALL_SECTIONS: Section[] = ["polling", "fleet", "preview", "startup"];
+const ALL_SECTIONS: Section[] = ["polling", "fleet", "preview", "startup", "ingestion"];
 
 function list(name: string, fallback: number[]): number[] {
   const v = process.env[name];
@@ -91,6 +97,9 @@ export function readConfig(repoRoot: string): BenchConfig {
     previewN: num("BENCH_PREVIEW_N", quick ? 20 : 200),
     previewRuns: num("BENCH_PREVIEW_RUNS", quick ? 1 : 3),
     startupRuns: num("BENCH_STARTUP_RUNS", quick ? 2 : 5),
+    ingestionDurations: list("BENCH_INGESTION_DURATIONS", quick ? [5, 60] : [5, 60, 900]),
+    ingestionRuns: num("BENCH_INGESTION_RUNS", quick ? 2 : 5),
+    ingestionTimeScale: num("BENCH_INGESTION_TIME_SCALE", 30),
     outDir: process.env.BENCH_OUT_DIR
       ? path.resolve(process.env.BENCH_OUT_DIR)
       : quick

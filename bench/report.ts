@@ -4,6 +4,7 @@
  */
 import { DEFAULT_POLL_INTERVAL } from "../provider/inputs";
 import { BenchConfig } from "./config";
+import type { IngestionResult } from "./ingestion";
 import { EngineFacts, FleetRun, StartupFacts, StateFacts } from "./fleet";
 import { KIND_LOOKUP, KIND_NO_LOOKUP, PreviewSeries, ratioTo } from "./preview";
 import { PollCell, PollingResult, STRATEGIES, StrategyId } from "./polling";
@@ -34,6 +35,7 @@ export interface BenchResults {
   oneRequestS?: number;
   engine?: EngineFacts;
   polling?: PollingResult;
+  ingestion?: IngestionResult;
   fleet: FleetRun[];
   previews: PreviewSeries[];
   state?: StateFacts;
@@ -114,6 +116,7 @@ export function markdown(r: BenchResults): string {
   }
   machine(L, r);
   if (r.polling) polling(L, r, r.polling);
+  if (r.ingestion) ingestionSection(L, r.ingestion);
   if (r.fleet.length) fleet(L, r);
   if (r.previews.length) previews(L, r);
   if (r.state) state(L, r.state);
@@ -130,15 +133,50 @@ export function markdown(r: BenchResults): string {
   L.push(`| fleet D (s) | ${c.fleetD} |`);
   L.push(`| preview N / runs | ${c.previewN} / ${c.previewRuns} |`);
   L.push(`| start-up samples | ${c.startupRuns} |`);
+  L.push(
+    `| ingestion durations (s) / runs / time scale | ${c.ingestionDurations.join(", ")} / ${c.ingestionRuns} / ${c.ingestionTimeScale} |`,
+  );
   L.push("");
   L.push(
     "Environment variables (all optional): `BENCH_QUICK=1` (smoke run, ~2 min, writes to a temp dir), `BENCH_SECTIONS`, " +
       "`BENCH_DURATIONS`, `BENCH_POLL_RUNS`, `BENCH_RETRY_AFTER`, `BENCH_TIME_SCALE`, `BENCH_FLEET_SIZES`, `BENCH_FLEET_D`, " +
-      "`BENCH_FLEET_RUNS`, `BENCH_FLEET_COMPARE=0`, `BENCH_PREVIEW_N`, `BENCH_PREVIEW_RUNS`, `BENCH_STARTUP_RUNS`, `BENCH_OUT_DIR` " +
+      "`BENCH_FLEET_RUNS`, `BENCH_FLEET_COMPARE=0`, `BENCH_PREVIEW_N`, `BENCH_PREVIEW_RUNS`, `BENCH_STARTUP_RUNS`, " +
+      "`BENCH_INGESTION_DURATIONS`, `BENCH_INGESTION_RUNS`, `BENCH_INGESTION_TIME_SCALE`, `BENCH_OUT_DIR` " +
       "(see `bench/config.ts`).",
   );
   L.push("");
   return L.join("\n");
+}
+
+/** The IngestionJobCancellation wait against a fixed one-minute loop (bench/ingestion.ts). */
+function ingestionSection(L: string[], res: IngestionResult): void {
+  L.push("## IngestionJobCancellation: waiting for a configure job to stop");
+  L.push("");
+  L.push(
+    "Status requests (`GET configure/{jobId}/status`) sent after one cancel, and detection latency (service seconds from the job " +
+      "completing `cancelled` to the first status request after it), for cancels that take D on the service (the emulator's async " +
+      `cancel mode), at emulator time scale ${res.timeScale}. Ours is the resource's own wait (its operation and the shared poller, ` +
+      "60 → 300 s ×1.5, over real HTTP); the fixed loop polls at once, then every 60 s (the service documents at most one " +
+      `status request a minute). Medians of ${res.cells[0]?.runs ?? 0} runs per cell, phases stratified over one minute (bench/ingestion.ts); section wall time ${fmt(res.wallS)} s.`,
+  );
+  L.push("");
+  L.push(
+    "| cancel takes | ours: requests | ours: latency (s) | fixed 60-s loop: requests | fixed 60-s loop: latency (s) | requests ours ÷ fixed | latency ours ÷ fixed |",
+  );
+  L.push("|---|---|---|---|---|---|---|");
+  const durations = [...new Set(res.cells.map((c) => c.durationS))];
+  for (const d of durations) {
+    const ours = res.cells.find((c) => c.durationS === d && c.strategy === "ours");
+    const fixed = res.cells.find((c) => c.durationS === d && c.strategy === "fixed60");
+    if (!ours || !fixed) continue;
+    const span = (x: { median: number; min: number; max: number }) =>
+      `${fmt(x.median)} (${fmt(x.min)}–${fmt(x.max)})`;
+    L.push(
+      `| ${d >= 60 && d % 60 === 0 ? `${d / 60} min` : `${d} s`} | ${span(ours.requests)} | ${span(ours.latencyS)} | ${span(fixed.requests)} | ${span(fixed.latencyS)} | ` +
+        `${fmt(ours.requests.median / fixed.requests.median)} | ${fmt(ours.latencyS.median / fixed.latencyS.median)} |`,
+    );
+  }
+  L.push("");
 }
 
 function machine(L: string[], r: BenchResults): void {

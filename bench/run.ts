@@ -23,6 +23,7 @@ import {
   startupFacts,
   stateFacts,
 } from "./fleet";
+import { runIngestion } from "./ingestion";
 import { closeQuietly, runPolling } from "./polling";
 import { previewComparison } from "./preview";
 import { BenchResults, fleetChart, markdown, pollingChart } from "./report";
@@ -119,6 +120,18 @@ async function main(): Promise<number> {
         log(
           `polling D=${c.durationS}s ${c.retryAfterS === undefined ? "no RA" : `RA=${c.retryAfterS}s`} ${c.strategy}: ` +
             `requests ${fmt(c.requests.median)}, latency ${fmt(c.latencyS.median)} s (${fmt(c.latencyS.min)}–${fmt(c.latencyS.max)})`,
+        );
+      }
+    });
+  }
+
+  if (config.sections.has("ingestion")) {
+    await attempt("ingestion", async () => {
+      const { ingestionDurations: durations, ingestionRuns: runs, ingestionTimeScale: timeScale } = config;
+      results.ingestion = await runIngestion({ durations, runs, timeScale }, log);
+      for (const c of results.ingestion.cells) {
+        log(
+          `ingestion D=${c.durationS}s ${c.strategy}: requests ${fmt(c.requests.median)}, latency ${fmt(c.latencyS.median)} s (${fmt(c.latencyS.min)}–${fmt(c.latencyS.max)})`,
         );
       }
     });
