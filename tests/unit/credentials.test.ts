@@ -327,6 +327,33 @@ describe("credentials", () => {
       assert.equal(tokenRequests() - before, 1);
     });
 
+    it("calls made together share one request, and so do forced refreshes made together", async () => {
+      const before = tokenRequests();
+      const tokens = await Promise.all(
+        Array.from({ length: 5 }, () => choose(viaEmulator()).source.getToken({ forceRefresh: false })),
+      );
+      assert.equal(new Set(tokens).size, 1);
+      assert.equal(tokenRequests() - before, 1);
+      const fresh = await Promise.all(
+        Array.from({ length: 5 }, () => choose(viaEmulator()).source.getToken({ forceRefresh: true })),
+      );
+      assert.equal(new Set(fresh).size, 1);
+      assert.notEqual(fresh[0], tokens[0]);
+      assert.equal(tokenRequests() - before, 2);
+    });
+
+    it("a caller whose signal aborts stops waiting with an AbortError; the request goes on for the others", async () => {
+      const controller = new AbortController();
+      const waiting = choose(viaEmulator()).source.getToken({
+        forceRefresh: false,
+        signal: controller.signal,
+      });
+      const other = choose(viaEmulator()).source.getToken({ forceRefresh: false });
+      controller.abort();
+      await assert.rejects(waiting, (e: Error) => e.name === "AbortError");
+      assert.ok((await other).length > 20);
+    });
+
     it("tokens are asked per audience: the Cloud Partner Portal and Graph each get their own", async () => {
       const before = tokenRequests();
       const cpp = await chooseCredential(viaEmulator(), undefined, http, CPP_AUDIENCE).source.getToken({
