@@ -67,12 +67,7 @@ export async function cancelJob(
       polls: 0,
     });
   }
-  return waitAndFinish(id, inputs, first.sent, ctx, {
-    phase,
-    resuming: false,
-    journal,
-    answered: first.kind === "answered" ? first.snapshot : undefined,
-  });
+  return waitAndFinish(id, inputs, first.sent, ctx, { phase, resuming: false, journal });
 }
 
 /** Resumes the wait of a cancellation recorded as pending (update after a timeout or a failed wait). */
@@ -160,14 +155,13 @@ async function waitAndFinish(
   inputs: IngestionInputs,
   first: SentJobCancel,
   ctx: JobContext,
-  opts: { phase: Phase; resuming: boolean; journal: JournalEntry<SentJobCancel>; answered?: JobSnapshot },
+  opts: { phase: Phase; resuming: boolean; journal: JournalEntry<SentJobCancel> },
 ): Promise<IngestionOutputs> {
   let sent = first;
-  let last: JobSnapshot | undefined = opts.answered;
+  let last: JobSnapshot | undefined;
   let resendFailure: unknown;
   const operation = sentJobCancelOperation(ctx.client, {
     current: () => sent,
-    answered: opts.answered,
     confirmWindowMs: ctx.settings.confirmWindowMs,
     resend: async () => {
       ctx.print(

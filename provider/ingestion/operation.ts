@@ -5,7 +5,6 @@
  * journal and the pending outputs carry and a resume restores.
  */
 import { PollableOperation, PollResult } from "../poller";
-import { isTransientFailure } from "../retry";
 import type { IngestionClient } from "./client";
 import { JobSnapshot, describeJob, isCompleted } from "./status";
 
@@ -52,8 +51,6 @@ export function jobStatusOperation(client: IngestionClient, jobId: string): Poll
 
 export interface SentJobCancelWatch {
   current(): SentJobCancel;
-  /** What the cancel's answer showed of the job, if it was answered: the last known state. */
-  answered?: JobSnapshot;
   /** How long a cancel whose answer was lost gets to show its effect before it is sent again. */
   confirmWindowMs: number;
   /**
@@ -75,30 +72,10 @@ export function sentJobCancelOperation(
   watch: SentJobCancelWatch,
 ): PollableOperation<JobState> {
   const status = (jobId: string) => jobStatusOperation(client, jobId);
-  let last = watch.answered;
-  /**
-   * A status read that failed past the HTTP client's retries with a failure that may pass (5xx,
-   * throttling, network): the job is still taken as it was last seen, as cloudpub does for a 5xx
-   * on status (§3), so one bad minute does not end a wait of hours. The deadline still holds.
-   */
-  const readStatus = async (jobId: string, signal?: AbortSignal): Promise<PollResult<JobState>> => {
-    try {
-      const polled = await status(jobId).poll(signal);
-      last = polled.state.snapshot;
-      return polled;
-    } catch (err) {
-      if (!last || !isTransientFailure(err)) throw err;
-      const state = {
-        ...jobState(last),
-        rawStatus: `${describeJob(last)} (last seen; the status read failed)`,
-      };
-      return { state, done: false };
-    }
-  };
   return {
     async poll(signal): Promise<PollResult<JobState>> {
       const sent = watch.current();
-      const polled = await readStatus(sent.jobId, signal);
+      const polled = await status(sent.jobId).poll(signal);
       if (polled.done || sent.answered) return polled;
       if (Date.now() < Date.parse(sent.requestedAt) + watch.confirmWindowMs) return polled;
       const answer = await watch.resend();
