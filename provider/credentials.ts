@@ -264,13 +264,14 @@ interface IdentitySourceOptions {
 function identitySource(options: IdentitySourceOptions): AccessTokenSource {
   const key = options.key.join("|");
   const fetchToken = async (forceRefresh: boolean): Promise<string> => {
-    let credential = credentials.get(key);
-    if (credential === undefined || forceRefresh) {
-      credential = options.create(loadIdentity());
-      credentials.set(key, credential);
-    }
     let result: AccessToken | null;
     try {
+      // Inside the try: a constructor refuses some values (a tenant id of the wrong shape).
+      let credential = credentials.get(key);
+      if (credential === undefined || forceRefresh) {
+        credential = options.create(loadIdentity());
+        credentials.set(key, credential);
+      }
       result = await credential.getToken(options.audience.scope);
     } catch (err) {
       // A credential that failed is not kept: the next call starts clean.
@@ -345,18 +346,19 @@ function chainSource(
     async getToken({ forceRefresh, signal }) {
       const cached = chainTokens.get(key);
       if (!forceRefresh && cached && cached.expiresOnMs - EARLY_RENEWAL_MS > Date.now()) return cached.token;
-      let credential = credentials.get(key);
-      if (credential === undefined || forceRefresh) {
-        const identity = loadIdentity();
-        credential = new identity.DefaultAzureCredential({
-          ...authority,
-          ...(settings.tenantId ? { tenantId: settings.tenantId } : {}),
-          ...(settings.clientId ? { managedIdentityClientId: settings.clientId } : {}),
-        });
-        credentials.set(key, credential);
-      }
       let result: AccessToken | null;
       try {
+        // Inside the try: the chain's constructor refuses a bad AZURE_TOKEN_CREDENTIALS.
+        let credential = credentials.get(key);
+        if (credential === undefined || forceRefresh) {
+          const identity = loadIdentity();
+          credential = new identity.DefaultAzureCredential({
+            ...authority,
+            ...(settings.tenantId ? { tenantId: settings.tenantId } : {}),
+            ...(settings.clientId ? { managedIdentityClientId: settings.clientId } : {}),
+          });
+          credentials.set(key, credential);
+        }
         result = await credential.getToken(audience.scope, { abortSignal: signal });
       } catch (err) {
         if (signal?.aborted) throw new AbortError(`the token request for ${audience.name}`);

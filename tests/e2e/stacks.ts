@@ -3,6 +3,7 @@
  * the suite's seed, a token it accepts, and a stack per offer running `fixtures/cancelProgram`.
  * Call it inside a `describe`: it registers that suite's `before`/`after` hooks.
  */
+import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../../emulator";
 import { ensurePulumi } from "../../tools/engine/ensurePulumi";
@@ -81,6 +82,11 @@ export function useCancellationStacks(seed: Seed): CancellationStacks {
           "AZURE_AUTHORITY_HOST",
         ].map((k) => [k, ""]),
       );
+      // A stack without credentials reaches the standard chain: only its Azure CLI member, with a
+      // configuration directory of its own (no login in it), so nothing probes the managed-identity
+      // endpoint and no login of the machine running the tests is used.
+      envVars.AZURE_TOKEN_CREDENTIALS = "AzureCliCredential";
+      envVars.AZURE_CONFIG_DIR = path.join(os.tmpdir(), "pmc-e2e-no-azure-login");
       const stackName = name.replace(/[^a-z0-9-]/g, "");
       return this.track(await EngineStack.create({ programModule: module, config, envVars, stackName }));
     },

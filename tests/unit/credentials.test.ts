@@ -399,6 +399,13 @@ describe("credentials", () => {
       assert.ok(!/Trace ID|Correlation ID|[\r\n]/.test(err.message), err.message);
     });
 
+    it("a tenant id the library refuses by its shape: a CredentialError too, not a raw error", async () => {
+      await assert.rejects(
+        choose(viaEmulator({ tenantId: "not a tenant!" })).source.getToken({ forceRefresh: false }),
+        (e: Error) => e instanceof CredentialError && /tenant not a tenant!/.test(e.message),
+      );
+    });
+
     it("an unknown tenant: says the authority did not serve the tenant's OpenID configuration", async () => {
       const err = await choose(viaEmulator({ tenantId: "no-such-tenant" }))
         .source.getToken({ forceRefresh: false })
