@@ -8,7 +8,7 @@
  * The rule for a cancel whose answer was lost (timeout, cut connection, garbled body, gateway
  * 5xx): the job's status is read first, never the cancel sent again at once. A job that is
  * completed ends it (whatever its result); a job not completed a confirm window after the lost
- * send (`marketplace` setting `MARKETPLACE_CANCEL_CONFIRM_WINDOW_MS`, 5 min) gets the cancel once
+ * send (`MARKETPLACE_CANCEL_CONFIRM_WINDOW_MS`, default 5 min) gets the cancel once
  * more, since no cancel the service took has had any effect by then (§4: cancel answers terminal).
  */
 import { HTTPError, ResourceInitFailedError } from "../errors";
