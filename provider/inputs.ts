@@ -6,7 +6,7 @@
 import { DEFAULTS, DEFAULT_POLL_INTERVAL, INPUT, INPUT_NAMES, defaultOf } from "./inputSpec";
 import { checkEndpoint } from "./endpoint";
 import { isLoopback } from "./loopback";
-import { hasControl, hasControlOrSpace, safeSnippet } from "./printable";
+import { hasControl, hasControlOrSpace, safeSnippet, snippetOf } from "./printable";
 
 // Re-exported: callers (bench, credentials) import them from here.
 export { checkEndpoint, isLoopback };
@@ -216,7 +216,7 @@ export function checkEnum<T extends string>(
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value;
   fail(
     property,
-    `${property} must be one of ${allowed.map((a) => `"${a}"`).join(" or ")} (default "${dflt}"), got ${JSON.stringify(safeSnippet(String(value)))}.`,
+    `${property} must be one of ${allowed.map((a) => `"${a}"`).join(" or ")} (default "${dflt}"), got ${snippetOf(value)}.`,
   );
   return undefined;
 }
@@ -235,7 +235,7 @@ export function checkNumber(
   if (typeof n !== "number" || !Number.isFinite(n) || n < min || n > max) {
     fail(
       property,
-      `${property} must be a number of seconds between ${min} and ${max} (default ${dflt}), got ${JSON.stringify(value)}.`,
+      `${property} must be a number of seconds between ${min} and ${max} (default ${dflt}), got ${snippetOf(value)}.`,
     );
     return undefined;
   }

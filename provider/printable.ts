@@ -8,10 +8,31 @@ export function safeSnippet(s: string): string {
   return printable.length > 60 ? `${printable.slice(0, 60)}…` : printable;
 }
 
-/** C0 controls and DEL: never valid in ids, and unsafe to echo into a terminal. */
+/**
+ * Controls (C0, DEL, C1: the 8-bit escape introducers among them) and invisible format characters
+ * (bidi overrides such as U+202E, zero-width characters): never valid in ids, and unsafe to echo
+ * into a terminal or a pull-request comment, where they reorder or hide what the reviewer reads.
+ */
+const CONTROL_OR_FORMAT = /^[\p{Cc}\p{Cf}]$/u;
+
 export function isControl(c: string): boolean {
-  const code = c.charCodeAt(0);
-  return code <= 0x1f || code === 0x7f;
+  return CONTROL_OR_FORMAT.test(c);
+}
+
+/**
+ * Any input value as a short printable snippet, the way it would be written in a program: a
+ * string quoted, anything else as JSON where it has one, else its type. Never throws (a
+ * null-prototype object has no `toString`, a bigint no JSON).
+ */
+export function snippetOf(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(safeSnippet(value));
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  return safeSnippet(text ?? typeof value);
 }
 
 export function hasControl(s: string): boolean {

@@ -83,6 +83,21 @@ describe("input validation (check)", () => {
     assert.match(onlyFailure({ ...valid, ifNothingToCancel: "maybe" }).reason, /"succeed" or "fail"/);
   });
 
+  it("fails (never throws) on an enum value that has no string form, and quotes it as JSON", () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
+    assert.match(onlyFailure({ ...valid, when: bare }).reason, /got \{"a":1\}\.$/);
+    assert.match(onlyFailure({ ...valid, when: 10n }).reason, /got bigint\.$/);
+    assert.match(onlyFailure({ ...valid, when: "later" }).reason, /got "later"\.$/);
+  });
+
+  it("refuses ids with C1 controls or invisible format characters, and never echoes them", () => {
+    for (const hostile of ["contoso\u202egnp.exe", "contoso\u009b31m", "con\u200btoso"]) {
+      const failure = onlyFailure({ ...valid, publisherId: hostile });
+      assert.equal(failure.property, "publisherId");
+      assert.doesNotMatch(failure.reason, /[\u202e\u009b\u200b]/u, JSON.stringify(failure.reason));
+    }
+  });
+
   it("rejects negative, zero and absurd timeouts", () => {
     for (const t of [-1, 0, Number.NaN, 1e9, "ten"])
       assert.equal(onlyFailure({ ...valid, timeoutSeconds: t }).property, "timeoutSeconds");
