@@ -186,12 +186,20 @@ export class ConsumerProject {
     mustSucceed(await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: this.dir }), "tsc");
   }
 
-  /** Starts `cpp-emulator` from the project's own node_modules/.bin; resolves to its URL. */
-  async startEmulator(args: string[] = []): Promise<PackagedEmulator> {
-    const bin = path.join(this.dir, "node_modules", ".bin", "cpp-emulator");
-    // HTTPS (the test CA of CPP_EMULATOR_CA_DIR, trusted through NODE_EXTRA_CA_CERTS): the provider
-    // signs in with the client secret through @azure/identity, which talks to https authorities only.
-    const child = spawn(bin, ["--port", "0", "--quiet", "--tls", ...args], {
+  /**
+   * Starts `cpp-emulator` from the project's own node_modules/.bin (or, with `fromRepository`, this
+   * checkout's build: a release older than 0.3.0 ships an emulator without --tls); resolves to its URL.
+   * HTTPS (the test CA of CPP_EMULATOR_CA_DIR, trusted through NODE_EXTRA_CA_CERTS): the provider
+   * signs in with the client secret through @azure/identity, which talks to https authorities only.
+   */
+  async startEmulator(
+    args: string[] = [],
+    opts: { fromRepository?: boolean } = {},
+  ): Promise<PackagedEmulator> {
+    const [bin, ...first] = opts.fromRepository
+      ? [process.execPath, path.join(REPO, "dist", "emulator", "cli.js")]
+      : [path.join(this.dir, "node_modules", ".bin", "cpp-emulator")];
+    const child = spawn(bin, [...first, "--port", "0", "--quiet", "--tls", ...args], {
       cwd: this.dir,
       stdio: ["ignore", "pipe", "pipe"],
     });

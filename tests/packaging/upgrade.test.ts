@@ -98,7 +98,9 @@ function upgradeFrom(LAST_RELEASE: Release): void {
       mustSucceed(await npm(["install", ...flags], consumer.dir), "npm install (last release)");
       assert.equal(consumer.installedVersion("pulumi-marketplace-cancel"), LAST_RELEASE.version);
       await consumer.compileProgram();
-      emulator = await consumer.startEmulator();
+      // This checkout's emulator, over HTTPS: the releases before 0.3.0 ship one without --tls, and
+      // the provider this test upgrades to signs in through @azure/identity (https authorities only).
+      emulator = await consumer.startEmulator([], { fromRepository: true });
       await emulator.runningOffer("contoso", "slow-offer", { cancelSeconds: 120 });
 
       const done = await consumer.drive("up", "settled", settled(emulator.url));
