@@ -4,20 +4,17 @@
  * the bodies, and the quirks.
  */
 import { DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./cppService";
-import { CppError, HTTPError, ResponseError, UnsafeLocationError } from "./errors";
-import { HttpClient, HttpClientOptions, HttpResponse } from "./http";
+import { CPP_AUDIENCE } from "./audience";
+import { AccessTokenSource, BearerSession } from "./bearer";
+import { ResponseError, UnsafeLocationError } from "./errors";
+import { HttpClientOptions } from "./http";
 import { offerUrl, operationLocationHeader, resolveOperationLocation } from "./location";
 import { parseRetryAfter } from "./retry";
 import { NAME_LENGTH, Sanitizer, containsSecret } from "./sanitize";
 import { OperationSnapshot, Submission, parseOperation, parseSubmissions } from "./status";
 
 export { DEFAULT_API_VERSION, DEFAULT_ENDPOINT };
-
-/** Anything that can hand out a bearer token for the CPP API. */
-export interface AccessTokenSource {
-  /** `forceRefresh` skips any cache: the service just answered 401 to the cached token. */
-  getToken(options: { forceRefresh: boolean; signal?: AbortSignal }): Promise<string>;
-}
+export type { AccessTokenSource };
 
 export interface CppClientOptions extends HttpClientOptions {
   endpoint?: string | URL;
@@ -47,31 +44,20 @@ export interface OfferStatus {
 export class CppClient {
   readonly endpoint: URL;
   readonly apiVersion: string;
-  private readonly http: HttpClient;
-  private readonly credential: AccessTokenSource;
-  /** Tokens this client sent (whatever source issued them): redacted like the configured secrets. */
-  private readonly sentTokens = new Set<string>();
-  private readonly configuredSecrets: () => readonly string[];
-  /**
-   * The one sanitizer (`sanitize.ts`) bound to every configured secret and every token sent:
-   * every string parsed from an answer passes through it, so callers only ever see clean text.
-   */
+  private readonly session: BearerSession;
+  /** The session's sanitizer: every string parsed from an answer passes through it. */
   readonly clean: Sanitizer;
-  /** Requests sent (including retries), for progress summaries and benchmarks. */
-  requestCount = 0;
 
   constructor(options: CppClientOptions) {
     this.endpoint = new URL(String(options.endpoint ?? DEFAULT_ENDPOINT));
     this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
-    this.credential = options.credential;
-    this.configuredSecrets = options.secrets ?? (() => []);
-    this.http = new HttpClient({ ...options, secrets: () => this.secrets() });
-    this.clean = this.http.clean;
+    this.session = new BearerSession({ ...options, audience: CPP_AUDIENCE, forbidden: CPP_FORBIDDEN_ADVICE });
+    this.clean = this.session.clean;
   }
 
   /** Every configured secret and every token this client has sent so far. */
   secrets(): string[] {
-    return [...this.configuredSecrets(), ...this.sentTokens];
+    return this.session.secrets();
   }
 
   /**
@@ -88,7 +74,7 @@ export class CppClient {
     const body = emails.length
       ? JSON.stringify({ metadata: { "notification-emails": emails.join(",") } })
       : undefined;
-    const res = await this.authorized("POST", url, body, options.signal);
+    const res = await this.session.send({ method: "POST", url, body, signal: options.signal });
     if (res.status !== 200 && res.status !== 202) {
       throw new ResponseError("POST", pathOf(url), res.status, "expected 200 or 202 from cancel");
     }
@@ -118,10 +104,10 @@ export class CppClient {
 
   /** `GET` an operation by the URL the service gave us (either Location form). */
   async getOperation(location: URL, signal?: AbortSignal): Promise<OperationPoll> {
-    const res = await this.authorized("GET", location, undefined, signal);
+    const res = await this.session.send({ method: "GET", url: location, signal });
     let snapshot: OperationSnapshot;
     try {
-      snapshot = parseOperation(parseJson(res.text, this.clean), this.clean);
+      snapshot = parseOperation(this.session.json(res.text), this.clean);
     } catch (err) {
       throw new ResponseError("GET", this.clean(pathOf(location)), res.status, (err as Error).message);
     }
@@ -136,9 +122,9 @@ export class CppClient {
   ): Promise<Submission[]> {
     const query: Record<string, string> = options.status ? { status: options.status } : {};
     const url = offerUrl(this.endpoint, publisherId, offerId, "submissions/", this.apiVersion, query);
-    const res = await this.authorized("GET", url, undefined, options.signal);
+    const res = await this.session.send({ method: "GET", url, signal: options.signal });
     try {
-      return parseSubmissions(parseJson(res.text, this.clean), this.clean);
+      return parseSubmissions(this.session.json(res.text), this.clean);
     } catch (err) {
       throw new ResponseError("GET", pathOf(url), res.status, (err as Error).message);
     }
@@ -147,8 +133,8 @@ export class CppClient {
   /** `GET .../status`: the offer's publishing status. */
   async getOfferStatus(publisherId: string, offerId: string, signal?: AbortSignal): Promise<OfferStatus> {
     const url = offerUrl(this.endpoint, publisherId, offerId, "status", this.apiVersion);
-    const res = await this.authorized("GET", url, undefined, signal);
-    const body = parseJson(res.text, this.clean) as Record<string, unknown> | undefined;
+    const res = await this.session.send({ method: "GET", url, signal });
+    const body = this.session.json(res.text) as Record<string, unknown> | undefined;
     if (!body || typeof body !== "object" || typeof body.status !== "string") {
       throw new ResponseError("GET", pathOf(url), res.status, "expected an object with a `status` string");
     }
@@ -157,63 +143,11 @@ export class CppClient {
       steps: Array.isArray(body.steps) ? body.steps : [],
     };
   }
-
-  /**
-   * Sends with a bearer token; on 401 gets a fresh token once and resends. A 401 means the request
-   * was rejected before it did anything, so resending even the cancel POST is safe.
-   */
-  private async authorized(
-    method: "GET" | "POST",
-    url: URL,
-    body: string | undefined,
-    signal?: AbortSignal,
-  ): Promise<HttpResponse> {
-    for (const forceRefresh of [false, true]) {
-      const token = await this.credential.getToken({ forceRefresh, signal });
-      this.sentTokens.add(token);
-      try {
-        this.requestCount++;
-        return await this.http.send({
-          method,
-          url,
-          body,
-          signal,
-          headers: { authorization: `Bearer ${token}` },
-        });
-      } catch (err) {
-        if (!(err instanceof HTTPError) || err.status !== 401 || forceRefresh) throw withAuthHint(err);
-      }
-    }
-    throw new CppError("unreachable");
-  }
 }
 
-function withAuthHint(err: unknown): unknown {
-  if (!(err instanceof HTTPError)) return err;
-  if (err.status === 401) {
-    return new HTTPError(
-      err,
-      "The access token was rejected twice (a fresh one was fetched after the first 401). Check that the " +
-        "credential is for the Cloud Partner Portal resource https://cloudpartner.azure.com.",
-    );
-  }
-  if (err.status === 403) {
-    return new HTTPError(
-      err,
-      "The signed-in principal has no access to this publisher: ask a publisher owner to add it.",
-    );
-  }
-  return err;
-}
-
-function parseJson(text: string, clean: Sanitizer): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Sanitized whole, then cut: a body that starts with a token must not show its first half.
-    throw new TypeError(`not JSON (starts with ${JSON.stringify(clean(text).slice(0, 40))})`);
-  }
-}
+/** A 403 from the CPP API: publisher access is granted by a publisher owner. */
+const CPP_FORBIDDEN_ADVICE =
+  "The signed-in principal has no access to this publisher: ask a publisher owner to add it.";
 
 function pathOf(url: URL): string {
   return url.pathname + url.search;

@@ -5,9 +5,10 @@
  * `../credentials.ts`'s, asked for the Graph audience only; this module knows the routes, the
  * bodies and their quirks (`status.ts`).
  */
-import type { AccessTokenSource } from "../client";
-import { CppError, HTTPError, ResponseError } from "../errors";
-import { HttpClient, HttpClientOptions, HttpResponse } from "../http";
+import { GRAPH_AUDIENCE } from "../audience";
+import { AccessTokenSource, BearerSession } from "../bearer";
+import { CppError, ResponseError } from "../errors";
+import { HttpClientOptions, HttpResponse } from "../http";
 import { parseRetryAfter } from "../retry";
 import { Sanitizer } from "../sanitize";
 import { DEFAULT_INGESTION_API_VERSION, DEFAULT_INGESTION_ENDPOINT, INGESTION_BASE_PATH } from "./service";
@@ -38,26 +39,24 @@ export interface JobPoll {
 export class IngestionClient {
   readonly endpoint: URL;
   readonly apiVersion: string;
-  private readonly http: HttpClient;
-  private readonly credential: AccessTokenSource;
-  private readonly sentTokens = new Set<string>();
-  private readonly configuredSecrets: () => readonly string[];
-  /** The one sanitizer, bound to every configured secret and every token sent. */
+  private readonly session: BearerSession;
+  /** The session's sanitizer: every string parsed from an answer passes through it. */
   readonly clean: Sanitizer;
-  /** Requests sent (including retries). */
-  requestCount = 0;
 
   constructor(options: IngestionClientOptions) {
     this.endpoint = new URL(new URL(String(options.endpoint ?? DEFAULT_INGESTION_ENDPOINT)).origin);
     this.apiVersion = options.apiVersion ?? DEFAULT_INGESTION_API_VERSION;
-    this.credential = options.credential;
-    this.configuredSecrets = options.secrets ?? (() => []);
-    this.http = new HttpClient({ ...options, secrets: () => this.secrets() });
-    this.clean = this.http.clean;
+    this.session = new BearerSession({
+      ...options,
+      audience: GRAPH_AUDIENCE,
+      forbidden: INGESTION_FORBIDDEN_ADVICE,
+    });
+    this.clean = this.session.clean;
   }
 
+  /** Every configured secret and every token this client has sent so far. */
   secrets(): string[] {
-    return [...this.configuredSecrets(), ...this.sentTokens];
+    return this.session.secrets();
   }
 
   /**
@@ -67,14 +66,14 @@ export class IngestionClient {
    */
   async cancel(jobId: string, signal?: AbortSignal): Promise<JobPoll> {
     const url = this.url(["configure", jobId, "cancel"]);
-    const res = await this.authorized("POST", url, signal);
+    const res = await this.session.send({ method: "POST", url, signal });
     return { snapshot: this.parse("POST", url, res, parseJobStatus), httpStatus: res.status };
   }
 
   /** `GET configure/{jobId}/status`. */
   async getStatus(jobId: string, signal?: AbortSignal): Promise<JobPoll> {
     const url = this.url(["configure", jobId, "status"]);
-    const res = await this.authorized("GET", url, signal);
+    const res = await this.session.send({ method: "GET", url, signal });
     return {
       snapshot: this.parse("GET", url, res, parseJobStatus),
       httpStatus: res.status,
@@ -85,21 +84,21 @@ export class IngestionClient {
   /** `GET configure/{jobId}`: what the job applied (only after it completed; before, the service fails). */
   async getDetail(jobId: string, signal?: AbortSignal): Promise<AppliedResource[]> {
     const url = this.url(["configure", jobId]);
-    const res = await this.authorized("GET", url, signal);
+    const res = await this.session.send({ method: "GET", url, signal });
     return this.parse("GET", url, res, parseConfigureDetail);
   }
 
   /** `GET product?externalId=…`: the durable id of an offer, or undefined when there is none. */
   async findProduct(externalId: string, signal?: AbortSignal): Promise<string | undefined> {
     const url = this.url(["product"], { externalId });
-    const res = await this.authorized("GET", url, signal);
+    const res = await this.session.send({ method: "GET", url, signal });
     return this.parse("GET", url, res, parseProductLookup);
   }
 
   /** `GET submission/{productGuid}`: the product's active submissions (draft included). */
   async listSubmissions(productGuid: string, signal?: AbortSignal): Promise<SubmissionState[]> {
     const url = this.url(["submission", productGuid]);
-    const res = await this.authorized("GET", url, signal);
+    const res = await this.session.send({ method: "GET", url, signal });
     return this.parse("GET", url, res, parseSubmissions);
   }
 
@@ -125,48 +124,13 @@ export class IngestionClient {
     parse: (body: unknown, clean: Sanitizer) => T,
   ): T {
     try {
-      let body: unknown;
-      try {
-        body = JSON.parse(res.text);
-      } catch {
-        throw new TypeError(`not JSON (starts with ${JSON.stringify(this.clean(res.text).slice(0, 40))})`);
-      }
-      return parse(body, this.clean);
+      return parse(this.session.json(res.text), this.clean);
     } catch (err) {
       throw new ResponseError(method, url.pathname + url.search, res.status, (err as Error).message);
     }
   }
-
-  /** Sends with a bearer token; on 401 gets a fresh token once and resends (the 401 did nothing). */
-  private async authorized(method: "GET" | "POST", url: URL, signal?: AbortSignal): Promise<HttpResponse> {
-    for (const forceRefresh of [false, true]) {
-      const token = await this.credential.getToken({ forceRefresh, signal });
-      this.sentTokens.add(token);
-      try {
-        this.requestCount++;
-        return await this.http.send({ method, url, signal, headers: { authorization: `Bearer ${token}` } });
-      } catch (err) {
-        if (!(err instanceof HTTPError) || err.status !== 401 || forceRefresh) throw withAuthHint(err);
-      }
-    }
-    throw new CppError("unreachable");
-  }
 }
 
-function withAuthHint(err: unknown): unknown {
-  if (!(err instanceof HTTPError)) return err;
-  if (err.status === 401) {
-    return new HTTPError(
-      err,
-      "The access token was rejected twice (a fresh one was fetched after the first 401). Check that the " +
-        "credential is for Microsoft Graph (https://graph.microsoft.com), not the Cloud Partner Portal.",
-    );
-  }
-  if (err.status === 403) {
-    return new HTTPError(
-      err,
-      "The principal has no access: associate its Entra app with the Partner Center account (User management > Microsoft Entra applications).",
-    );
-  }
-  return err;
-}
+/** A 403 from the Product Ingestion API: the app must be associated with the Partner Center account. */
+const INGESTION_FORBIDDEN_ADVICE =
+  "The principal has no access: associate its Entra app with the Partner Center account (User management > Microsoft Entra applications).";
