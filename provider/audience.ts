@@ -10,14 +10,21 @@ export interface ApiAudience {
   readonly resource: string;
   /** The v2 scope `@azure/identity` asks for. */
   readonly scope: string;
+  /** The setting (`marketplace:<key>`) that holds a ready token for this API, and only for it. */
+  readonly tokenSetting: "accessToken" | "ingestionAccessToken";
 }
 
-function audience(name: string, resource: string): ApiAudience {
-  return Object.freeze({ name, resource, scope: `${resource}/.default` });
+function audience(name: string, resource: string, tokenSetting: ApiAudience["tokenSetting"]): ApiAudience {
+  return Object.freeze({ name, resource, scope: `${resource}/.default`, tokenSetting });
 }
 
-export const CPP_AUDIENCE = audience("the Cloud Partner Portal", "https://cloudpartner.azure.com");
+export const CPP_AUDIENCE = audience(
+  "the Cloud Partner Portal",
+  "https://cloudpartner.azure.com",
+  "accessToken",
+);
 export const GRAPH_AUDIENCE = audience(
-  "the Product Ingestion API (Microsoft Graph)",
+  "the Product Ingestion API on Microsoft Graph",
   "https://graph.microsoft.com",
+  "ingestionAccessToken",
 );

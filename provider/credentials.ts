@@ -28,7 +28,6 @@ import { readFileSync } from "node:fs";
 import { ApiAudience } from "./audience";
 import { AccessTokenSource } from "./client";
 import { AbortError, CredentialError } from "./errors";
-import type { HttpClient } from "./http";
 import { sanitize } from "./sanitize";
 import { CredentialSettings } from "./settings";
 
@@ -83,17 +82,23 @@ interface AuthorityOptions {
 export function chooseCredential(
   settings: CredentialSettings,
   inputToken: string | undefined,
-  // Kept for the callers: every token request now goes through @azure/identity's own pipeline.
-  _http: HttpClient,
   audience: ApiAudience,
 ): CredentialChoice {
-  const secrets = [settings.accessToken, settings.clientSecret, inputToken].filter((s): s is string => !!s);
-  if (settings.accessToken) {
+  const secrets = [
+    settings.accessToken,
+    settings.ingestionAccessToken,
+    settings.clientSecret,
+    inputToken,
+  ].filter((s): s is string => !!s);
+  // Only the API's own setting: a ready token is bound to one audience (audience.ts).
+  const configToken = settings[audience.tokenSetting];
+  if (configToken) {
+    const setting = `marketplace:${audience.tokenSetting}`;
     return {
       kind: "config-token",
       secrets,
-      description: "the marketplace:accessToken setting",
-      source: fixedToken(settings.accessToken, "The marketplace:accessToken setting"),
+      description: `the ${setting} setting`,
+      source: fixedToken(configToken, `The ${setting} setting`),
     };
   }
   const { tenantId, clientId, clientSecret, federatedTokenFile } = settings;

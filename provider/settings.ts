@@ -13,7 +13,13 @@ export const CONFIG_NAMESPACE = "marketplace";
 
 /** Where a bearer token comes from, when configured (see credentials.ts for the order). */
 export interface CredentialSettings {
+  /** A ready Cloud Partner Portal token (audience `https://cloudpartner.azure.com`). */
   accessToken?: string;
+  /**
+   * A ready Product Ingestion API token (audience `https://graph.microsoft.com`). A setting of its
+   * own: a token is bound to one API, and one for the CPP must never be sent to Graph.
+   */
+  ingestionAccessToken?: string;
   tenantId?: string;
   clientId?: string;
   clientSecret?: string;
@@ -58,6 +64,7 @@ export const DEFAULT_CONFIRM_WINDOW_MS = 5 * 60 * 1000;
 /** Settings that stack config or the environment may give, and the variables that give them. */
 const CONFIGURABLE: Record<keyof CredentialSettings | "endpoint" | "ingestionEndpoint", string[]> = {
   accessToken: ["MARKETPLACE_ACCESS_TOKEN"],
+  ingestionAccessToken: ["MARKETPLACE_INGESTION_ACCESS_TOKEN"],
   tenantId: ["AZURE_TENANT_ID", "ARM_TENANT_ID"],
   clientId: ["AZURE_CLIENT_ID", "ARM_CLIENT_ID"],
   clientSecret: ["AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET"],

@@ -306,9 +306,9 @@ describe("IngestionJobCancellation through the real Pulumi engine", function () 
           [`${projectName}:jobId`]: job.jobId,
           [`${projectName}:product`]: product.externalId,
           "marketplace:ingestionEndpoint": emu.url,
-          "marketplace:accessToken": { value: e2e.token, secret: true },
+          "marketplace:ingestionAccessToken": { value: e2e.token, secret: true },
         },
-        envVars: { MARKETPLACE_ACCESS_TOKEN: "", AZURE_CLIENT_ID: "", AZURE_TENANT_ID: "" },
+        envVars: { MARKETPLACE_INGESTION_ACCESS_TOKEN: "", AZURE_CLIENT_ID: "", AZURE_TENANT_ID: "" },
       }),
     );
     emu.clearRequests();

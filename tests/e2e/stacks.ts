@@ -70,11 +70,16 @@ export function useCancellationStacks(seed: Seed): CancellationStacks {
         "e2e:endpoint": ready(emu).url,
         ...extra,
       };
-      if (withToken) config["marketplace:accessToken"] = { value: ready(token), secret: true };
+      // The emulator's admin token is good for both APIs; each resource reads its API's own setting.
+      if (withToken) {
+        config["marketplace:accessToken"] = { value: ready(token), secret: true };
+        config["marketplace:ingestionAccessToken"] = { value: ready(token), secret: true };
+      }
       // Empty counts as unset: no credential of the machine running the tests reaches the provider.
       const envVars = Object.fromEntries(
         [
           "MARKETPLACE_ACCESS_TOKEN",
+          "MARKETPLACE_INGESTION_ACCESS_TOKEN",
           "AZURE_TENANT_ID",
           "AZURE_CLIENT_ID",
           "AZURE_CLIENT_SECRET",

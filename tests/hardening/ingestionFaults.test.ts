@@ -127,7 +127,7 @@ describe("Hardening: IngestionJobCancellation under service faults", function ()
     clearTokenCache();
     onLine = () => undefined;
     await lifecycle.configure({
-      config: { get: (k) => (k === "marketplace:accessToken" ? TOKEN : undefined) },
+      config: { get: (k) => (k === "marketplace:ingestionAccessToken" ? TOKEN : undefined) },
     });
     fe = await FaultyEmulator.start();
   });

@@ -185,7 +185,7 @@ describe("Hardening: hostile input to IngestionJobCancellation", function () {
       lifecycle.setPrinter(() => undefined);
       fake = await startFakeCpp((call, res) => friendly(call, res));
       await lifecycle.configure({
-        config: { get: (k) => (k === "marketplace:accessToken" ? TOKEN : undefined) },
+        config: { get: (k) => (k === "marketplace:ingestionAccessToken" ? TOKEN : undefined) },
       });
     });
     after(async () => {
@@ -250,7 +250,7 @@ describe("Hardening: hostile input to IngestionJobCancellation", function () {
     before(async () => {
       lifecycle.setPrinter((line) => printed.push(line));
       await lifecycle.configure({
-        config: { get: (k) => (k === "marketplace:accessToken" ? TOKEN : undefined) },
+        config: { get: (k) => (k === "marketplace:ingestionAccessToken" ? TOKEN : undefined) },
       });
     });
     after(() => lifecycle.setPrinter((line) => console.log(line)));

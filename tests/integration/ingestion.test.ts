@@ -97,7 +97,7 @@ describe("IngestionJobCancellation lifecycle against the emulator", function () 
     delete process.env.MARKETPLACE_CANCEL_CONFIRM_WINDOW_MS;
     clearTokenCache();
     token = emu().issueToken({ audience: "graph" });
-    await configure({ "marketplace:accessToken": token });
+    await configure({ "marketplace:ingestionAccessToken": token });
   });
 
   /** Nothing in the outputs or the printed lines holds the token. */
@@ -380,7 +380,7 @@ describe("IngestionJobCancellation lifecycle against the emulator", function () 
       emu().clearRequests();
       const up = await lifecycle.check({}, { ...news, __preview: false });
       assert.equal(up.inputs.runningNow, undefined);
-      await configure({ "marketplace:accessToken": token, "marketplace:previewLookup": "false" });
+      await configure({ "marketplace:ingestionAccessToken": token, "marketplace:previewLookup": "false" });
       const off = await lifecycle.check({}, { ...news, __preview: true });
       assert.equal(off.inputs.runningNow, undefined);
       assert.equal(emu().countRequests(), 0);
@@ -432,7 +432,7 @@ describe("IngestionJobCancellation lifecycle against the emulator", function () 
         assert.equal(err.status, 401);
         assert.match(
           err.message,
-          /Microsoft Graph \(https:\/\/graph\.microsoft\.com\), not the Cloud Partner Portal/,
+          /credential is for the Product Ingestion API on Microsoft Graph \(https:\/\/graph\.microsoft\.com\)\./,
         );
         assert.ok(!err.message.includes(cpp));
         return true;

@@ -5,10 +5,9 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
-import { CPP_AUDIENCE, GRAPH_AUDIENCE } from "../../provider/audience";
+import { ApiAudience, CPP_AUDIENCE, GRAPH_AUDIENCE } from "../../provider/audience";
 import { chooseCredential, clearTokenCache } from "../../provider/credentials";
 import { CredentialError } from "../../provider/errors";
-import { HttpClient } from "../../provider/http";
 import { ConfigLookup, CredentialSettings, resolveSettings } from "../../provider/settings";
 
 /**
@@ -24,7 +23,6 @@ const config =
   (values: Record<string, string>) =>
   (key: string): string | undefined =>
     values[key];
-const http = new HttpClient({ timeoutMs: 2000, retry: { retries: 0 } });
 /** The settings that say where a token comes from (and the endpoint), without the tuning ones. */
 function configured(
   lookup: ConfigLookup,
@@ -35,7 +33,7 @@ function configured(
   return rest;
 }
 const choose = (settings: CredentialSettings, inputToken?: string) =>
-  chooseCredential(settings, inputToken, http, CPP_AUDIENCE);
+  chooseCredential(settings, inputToken, CPP_AUDIENCE);
 const secret = { tenantId: "t-1", clientId: "client-1", clientSecret: "client-secret-1" };
 const SUBJECT = "repo:contoso/offers:ref:refs/heads/main";
 
@@ -81,6 +79,8 @@ describe("credentials", () => {
         AZURE_AUTHORITY_HOST: "e",
         MARKETPLACE_ENDPOINT: "f",
         AZURE_FEDERATED_TOKEN_FILE: "g",
+        MARKETPLACE_INGESTION_ACCESS_TOKEN: "h",
+        MARKETPLACE_INGESTION_ENDPOINT: "i",
       };
       const expected = {
         accessToken: "a",
@@ -90,6 +90,8 @@ describe("credentials", () => {
         authorityHost: "e",
         endpoint: "f",
         federatedTokenFile: "g",
+        ingestionAccessToken: "h",
+        ingestionEndpoint: "i",
       };
       assert.deepEqual(configured(config({}), env), expected);
       const fromConfig = Object.fromEntries(
@@ -116,6 +118,26 @@ describe("credentials", () => {
       const choice = choose({ accessToken: "config-token", ...secret, ...workload }, "input-token");
       assert.equal(choice.kind, "config-token");
       assert.match(choice.description, /marketplace:accessToken/);
+    });
+
+    it("a ready token serves only its own API: marketplace:accessToken the CPP, marketplace:ingestionAccessToken Graph", async () => {
+      const both = { accessToken: "cpp-token", ingestionAccessToken: "graph-token" };
+      const token = (settings: CredentialSettings, audience: ApiAudience) =>
+        chooseCredential(settings, undefined, audience).source.getToken({ forceRefresh: false });
+      assert.equal(await token(both, CPP_AUDIENCE), "cpp-token");
+      assert.equal(await token(both, GRAPH_AUDIENCE), "graph-token");
+      // A token for one API is never sent to the other: without its own, an API goes down the chain.
+      const cppOnly = chooseCredential({ accessToken: "cpp-token" }, "graph-input", GRAPH_AUDIENCE);
+      assert.equal(cppOnly.kind, "input-token");
+      assert.equal(await cppOnly.source.getToken({ forceRefresh: false }), "graph-input");
+      const graphOnly = chooseCredential({ ingestionAccessToken: "graph-token" }, "cpp-input", CPP_AUDIENCE);
+      assert.equal(graphOnly.kind, "input-token");
+      assert.match(
+        chooseCredential(both, undefined, GRAPH_AUDIENCE).description,
+        /marketplace:ingestionAccessToken/,
+      );
+      // Both are redacted wherever either API's text is printed.
+      assert.deepEqual(cppOnly.secrets.sort(), ["cpp-token", "graph-input"]);
     });
 
     it("an access token from the environment wins over the input too", () => {
@@ -220,7 +242,7 @@ describe("credentials", () => {
           { tenantId: "t", clientId: "c", clientSecret: "secret-value" },
           { tenantId: "t", clientId: "c", federatedTokenFile: "/f" },
           {},
-        ]) chooseCredential(s, undefined, undefined, CPP_AUDIENCE);
+        ]) chooseCredential(s, undefined, CPP_AUDIENCE);
         process.stdout.write(String(Object.keys(require.cache).some((k) => k.includes("@azure"))));`;
       const out = execFileSync(process.execPath, ["-e", script], { encoding: "utf8" });
       assert.equal(out, "false");
@@ -356,10 +378,10 @@ describe("credentials", () => {
 
     it("tokens are asked per audience: the Cloud Partner Portal and Graph each get their own", async () => {
       const before = tokenRequests();
-      const cpp = await chooseCredential(viaEmulator(), undefined, http, CPP_AUDIENCE).source.getToken({
+      const cpp = await chooseCredential(viaEmulator(), undefined, CPP_AUDIENCE).source.getToken({
         forceRefresh: false,
       });
-      const graph = await chooseCredential(viaEmulator(), undefined, http, GRAPH_AUDIENCE).source.getToken({
+      const graph = await chooseCredential(viaEmulator(), undefined, GRAPH_AUDIENCE).source.getToken({
         forceRefresh: false,
       });
       assert.notEqual(cpp, graph);
