@@ -14,6 +14,7 @@
 import * as path from "node:path";
 import type { Emulator } from "../../emulator";
 import { EngineStack } from "../../tools/engine/stack";
+import { machineCredentialsBlanked, signInConfig } from "./signIn";
 
 const PROJECT = "marketplace-cancel-ingestion-job";
 const PRODUCT = "contoso-ingestion-offer";
@@ -62,19 +63,9 @@ export async function ingestionDemo(emu: Emulator, stream?: DemoStream): Promise
         [`${PROJECT}:jobId`]: job.jobId,
         [`${PROJECT}:product`]: PRODUCT,
         "marketplace:ingestionEndpoint": emu.url,
-        // A Microsoft Graph-audience token (the API's audience), as secret stack config.
-        "marketplace:accessToken": {
-          value: emu.issueToken({ publishers: ["contoso"], audience: "graph" }),
-          secret: true,
-        },
+        ...signInConfig(emu),
       },
-      // Credentials of the machine running the demo never count.
-      envVars: Object.fromEntries(
-        ["MARKETPLACE_ACCESS_TOKEN", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"].map((k) => [
-          k,
-          "",
-        ]),
-      ),
+      envVars: machineCredentialsBlanked,
     });
 
     banner("Ingestion 1. pulumi preview --diff   (runningNow: the job's status, from one GET)");

@@ -18,6 +18,7 @@ import * as path from "node:path";
 import { defaultSeed, startEmulator } from "../../emulator";
 import { ensurePulumi } from "../../tools/engine/ensurePulumi";
 import { EngineStack } from "../../tools/engine/stack";
+import { machineCredentialsBlanked, signInConfig } from "./signIn";
 import { ingestionDemo } from "./ingestion";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -56,22 +57,9 @@ async function main(): Promise<void> {
         [`${PROJECT}:offerId`]: "contoso-offer",
         [`${PROJECT}:notificationEmails`]: JSON.stringify(["release-team@contoso.com"]),
         [`${PROJECT}:endpoint`]: emu.url,
-        "marketplace:tenantId": "demo-tenant",
-        "marketplace:clientId": "demo-client",
-        "marketplace:clientSecret": { value: "demo-secret", secret: true },
-        "marketplace:authorityHost": emu.url,
+        ...signInConfig(emu),
       },
-      // Credentials of the machine running the demo never count.
-      envVars: Object.fromEntries(
-        [
-          "MARKETPLACE_ACCESS_TOKEN",
-          "AZURE_TENANT_ID",
-          "AZURE_CLIENT_ID",
-          "AZURE_CLIENT_SECRET",
-          "AZURE_FEDERATED_TOKEN_FILE",
-          "AZURE_AUTHORITY_HOST",
-        ].map((k) => [k, ""]),
-      ),
+      envVars: machineCredentialsBlanked,
     });
     const stream = {
       onOutput: (s: string) => process.stdout.write(s),
