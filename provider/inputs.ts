@@ -61,12 +61,6 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
   const fail = (property: string, reason: string) => failures.push({ property, reason });
   const out: Record<string, unknown> = {};
 
-  for (const key of Object.keys(news)) {
-    if (!KNOWN_KEYS.has(key) && key !== "__provider") {
-      fail(key, `Unknown property '${key}'. Known properties: ${[...KNOWN_KEYS].join(", ")}.`);
-    }
-  }
-
   out.publisherId = checkId(news.publisherId, "publisherId", fail);
   out.offerId = checkId(news.offerId, "offerId", fail);
   out.notificationEmails = checkEmails(news.notificationEmails, fail);
@@ -83,46 +77,7 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
   }
 
   out.ifNothingToCancel = checkEnum(news.ifNothingToCancel, INPUT.ifNothingToCancel, fail);
-  out.when = checkEnum(news.when, INPUT.when, fail);
-
-  if (news.triggers !== undefined && news.triggers !== null) out.triggers = news.triggers;
-
-  out.timeoutSeconds = checkNumber(
-    news.timeoutSeconds,
-    "timeoutSeconds",
-    DEFAULTS.timeoutSeconds,
-    1,
-    MAX_TIMEOUT_SECONDS,
-    fail,
-  );
-  out.pollIntervalSeconds = checkPollInterval(news.pollIntervalSeconds, fail);
-
-  if (news.endpoint !== undefined && news.endpoint !== null && news.endpoint !== "") {
-    out.endpoint = news.endpoint === UNKNOWN ? UNKNOWN : checkEndpoint(news.endpoint, "endpoint", fail);
-  }
-
-  const apiVersion = news.apiVersion ?? DEFAULTS.apiVersion;
-  if (apiVersion === UNKNOWN) out.apiVersion = apiVersion;
-  else if (typeof apiVersion !== "string" || !API_VERSION_PATTERN.test(apiVersion)) {
-    fail(
-      "apiVersion",
-      `apiVersion must look like ${DEFAULTS.apiVersion} (YYYY-MM-DD); remove it to use ${DEFAULTS.apiVersion}.`,
-    );
-  } else out.apiVersion = apiVersion;
-
-  const token = news.accessToken;
-  if (token !== undefined && token !== null && token !== "") {
-    // Never echo the value: it is a credential.
-    if (
-      token !== UNKNOWN &&
-      (typeof token !== "string" || /\s/.test(token.trim()) || token.trim().length < 8)
-    ) {
-      fail(
-        "accessToken",
-        "accessToken must be a bearer token string (without the 'Bearer ' prefix); omit it to use configured credentials.",
-      );
-    } else out.accessToken = typeof token === "string" ? token.trim() : token;
-  }
+  checkSharedInputs(news, CPP_SHARED_RULES, out, fail);
 
   for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
   return { inputs: out, failures };
@@ -248,11 +203,81 @@ export interface PollIntervalRule {
   readonly ceiling: number;
 }
 
-const CPP_POLL_INTERVAL: PollIntervalRule = { default: DEFAULT_POLL_INTERVAL, ceiling: 300 };
-
-function checkPollInterval(value: unknown, fail: Fail): unknown {
-  return checkPollIntervalBy(CPP_POLL_INTERVAL, value, fail);
+/** What the inputs both resources have are checked against: each resource brings its own. */
+export interface SharedInputRules {
+  /** Every input the resource has, for the unknown-property check. */
+  readonly known: ReadonlySet<string>;
+  readonly when: { readonly name: string; readonly values: readonly string[]; readonly default: string };
+  readonly timeoutSeconds: number;
+  readonly poll: PollIntervalRule;
+  readonly apiVersion: { readonly default: string; readonly pattern: RegExp; readonly advice: string };
+  /** The audience a token input must be for, named in its failure. */
+  readonly tokenAudience: string;
 }
+
+/**
+ * The inputs both resources share, checked alike: unknown properties, `when`, `triggers`,
+ * `timeoutSeconds`, `pollIntervalSeconds`, `endpoint`, `apiVersion`, `accessToken`.
+ */
+export function checkSharedInputs(
+  news: Record<string, unknown>,
+  rules: SharedInputRules,
+  out: Record<string, unknown>,
+  fail: Fail,
+): void {
+  for (const key of Object.keys(news)) {
+    if (!rules.known.has(key) && key !== "__provider") {
+      fail(key, `Unknown property '${key}'. Known properties: ${[...rules.known].join(", ")}.`);
+    }
+  }
+  out.when = checkEnum(news.when, rules.when, fail);
+  if (news.triggers !== undefined && news.triggers !== null) out.triggers = news.triggers;
+  out.timeoutSeconds = checkNumber(
+    news.timeoutSeconds,
+    "timeoutSeconds",
+    rules.timeoutSeconds,
+    1,
+    MAX_TIMEOUT_SECONDS,
+    fail,
+  );
+  out.pollIntervalSeconds = checkPollIntervalBy(rules.poll, news.pollIntervalSeconds, fail);
+  if (news.endpoint !== undefined && news.endpoint !== null && news.endpoint !== "") {
+    out.endpoint = news.endpoint === UNKNOWN ? UNKNOWN : checkEndpoint(news.endpoint, "endpoint", fail);
+  }
+
+  const apiVersion = news.apiVersion ?? rules.apiVersion.default;
+  if (apiVersion === UNKNOWN) out.apiVersion = apiVersion;
+  else if (typeof apiVersion !== "string" || !rules.apiVersion.pattern.test(apiVersion)) {
+    fail("apiVersion", rules.apiVersion.advice);
+  } else out.apiVersion = apiVersion;
+
+  const token = news.accessToken;
+  if (token !== undefined && token !== null && token !== "") {
+    // Never echo the value: it is a credential.
+    if (
+      token !== UNKNOWN &&
+      (typeof token !== "string" || /\s/.test(token.trim()) || token.trim().length < 8)
+    ) {
+      fail(
+        "accessToken",
+        `accessToken must be a bearer token string${rules.tokenAudience} (without the 'Bearer ' prefix); omit it to use configured credentials.`,
+      );
+    } else out.accessToken = typeof token === "string" ? token.trim() : token;
+  }
+}
+
+const CPP_SHARED_RULES: SharedInputRules = {
+  known: KNOWN_KEYS,
+  when: INPUT.when,
+  timeoutSeconds: DEFAULTS.timeoutSeconds as number,
+  poll: { default: DEFAULT_POLL_INTERVAL, ceiling: 300 },
+  apiVersion: {
+    default: DEFAULTS.apiVersion as string,
+    pattern: API_VERSION_PATTERN,
+    advice: `apiVersion must look like ${DEFAULTS.apiVersion} (YYYY-MM-DD); remove it to use ${DEFAULTS.apiVersion}.`,
+  },
+  tokenAudience: "",
+};
 
 /** `pollIntervalSeconds` for any resource: a number (the ceiling) or `{ min, max }`, within its rule. */
 export function checkPollIntervalBy(rule: PollIntervalRule, value: unknown, fail: Fail): unknown {

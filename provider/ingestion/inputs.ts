@@ -3,8 +3,14 @@
  * CPP resource's checks where the rule is the same (`../inputs.ts`). No network call; every
  * failure names the property and the fix; a value not known before apply passes through.
  */
-import { CheckFailure, CheckOutcome, UNKNOWN, checkEnum, checkNumber, checkPollIntervalBy } from "../inputs";
-import { checkEndpoint } from "../endpoint";
+import {
+  CheckFailure,
+  CheckOutcome,
+  SharedInputRules,
+  UNKNOWN,
+  checkEnum,
+  checkSharedInputs,
+} from "../inputs";
 import { hasControl, safeSnippet } from "../printable";
 import {
   DEFAULT_JOB_POLL_INTERVAL,
@@ -38,66 +44,30 @@ export const PRODUCT_ID_PATTERN =
 /** An offer's external id: letters, digits, `-`, `_`, `.` (it goes into a query string, encoded). */
 const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const VERSION_PATTERN = /^\d{4}-\d{2}-\d{2}(-preview\d*)?$/;
-const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
-const KNOWN_KEYS: ReadonlySet<string> = new Set(INGESTION_INPUT_NAMES);
+const INGESTION_SHARED_RULES: SharedInputRules = {
+  known: new Set(INGESTION_INPUT_NAMES),
+  when: INGESTION_INPUT.when,
+  timeoutSeconds: INGESTION_DEFAULTS.timeoutSeconds as number,
+  poll: { default: DEFAULT_JOB_POLL_INTERVAL, ceiling: JOB_POLL_CEILING_SECONDS },
+  apiVersion: {
+    default: INGESTION_DEFAULTS.apiVersion as string,
+    pattern: VERSION_PATTERN,
+    advice: `apiVersion is the $version of the Product Ingestion API and must look like ${INGESTION_DEFAULTS.apiVersion} or 2022-07-01; remove it to use ${INGESTION_DEFAULTS.apiVersion}.`,
+  },
+  tokenAudience: " for https://graph.microsoft.com",
+};
 
 export function checkIngestionInputs(news: Record<string, unknown>): CheckOutcome {
   const failures: CheckFailure[] = [];
   const fail = (property: string, reason: string) => failures.push({ property, reason });
   const out: Record<string, unknown> = {};
 
-  for (const key of Object.keys(news)) {
-    if (!KNOWN_KEYS.has(key) && key !== "__provider") {
-      fail(key, `Unknown property '${key}'. Known properties: ${[...KNOWN_KEYS].join(", ")}.`);
-    }
-  }
-
   out.jobId = checkJobId(news.jobId, fail);
   if (news.product !== undefined && news.product !== null && news.product !== "") {
     out.product = checkProduct(news.product, fail);
   }
   out.ifAlreadyCompleted = checkEnum(news.ifAlreadyCompleted, INGESTION_INPUT.ifAlreadyCompleted, fail);
-  out.when = checkEnum(news.when, INGESTION_INPUT.when, fail);
-  if (news.triggers !== undefined && news.triggers !== null) out.triggers = news.triggers;
-  out.timeoutSeconds = checkNumber(
-    news.timeoutSeconds,
-    "timeoutSeconds",
-    INGESTION_DEFAULTS.timeoutSeconds,
-    1,
-    MAX_TIMEOUT_SECONDS,
-    fail,
-  );
-  out.pollIntervalSeconds = checkPollIntervalBy(
-    { default: DEFAULT_JOB_POLL_INTERVAL, ceiling: JOB_POLL_CEILING_SECONDS },
-    news.pollIntervalSeconds,
-    fail,
-  );
-  if (news.endpoint !== undefined && news.endpoint !== null && news.endpoint !== "") {
-    out.endpoint = news.endpoint === UNKNOWN ? UNKNOWN : checkEndpoint(news.endpoint, "endpoint", fail);
-  }
-
-  const version = news.apiVersion ?? INGESTION_DEFAULTS.apiVersion;
-  if (version === UNKNOWN) out.apiVersion = version;
-  else if (typeof version !== "string" || !VERSION_PATTERN.test(version)) {
-    fail(
-      "apiVersion",
-      `apiVersion is the $version of the Product Ingestion API and must look like ${INGESTION_DEFAULTS.apiVersion} or 2022-07-01; remove it to use ${INGESTION_DEFAULTS.apiVersion}.`,
-    );
-  } else out.apiVersion = version;
-
-  const token = news.accessToken;
-  if (token !== undefined && token !== null && token !== "") {
-    // Never echo the value: it is a credential.
-    if (
-      token !== UNKNOWN &&
-      (typeof token !== "string" || /\s/.test(token.trim()) || token.trim().length < 8)
-    ) {
-      fail(
-        "accessToken",
-        "accessToken must be a bearer token string for https://graph.microsoft.com (without the 'Bearer ' prefix); omit it to use configured credentials.",
-      );
-    } else out.accessToken = typeof token === "string" ? token.trim() : token;
-  }
+  checkSharedInputs(news, INGESTION_SHARED_RULES, out, fail);
 
   for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
   return { inputs: out, failures };
