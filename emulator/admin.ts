@@ -6,7 +6,7 @@ import type { Emulator } from "./api";
 import { AUDIENCE_RESOURCES, type Audience } from "./auth";
 import { badRequest, methodNotAllowed, noResource, operationNotFound } from "./errors";
 import { FaultRuleError, type FaultRule } from "./faults";
-import { isPlainObject, parseJsonBody, sendEmpty, sendJson, type RequestContext } from "./http";
+import { isPlainObject, matchPath, parseJsonBody, sendEmpty, sendJson, type RequestContext } from "./http";
 import { INGESTION_ADMIN_ROUTES } from "./ingestion/admin";
 import { parseOfferConfig, SeedError } from "./seed";
 
@@ -230,19 +230,9 @@ function jsonBody(ctx: RequestContext): unknown {
   return parseJsonBody(ctx.body);
 }
 
-function match(pattern: string[], segments: string[]): string[] | undefined {
-  if (pattern.length !== segments.length) return undefined;
-  const params: string[] = [];
-  for (let i = 0; i < pattern.length; i++) {
-    if (pattern[i].startsWith(":")) params.push(segments[i]);
-    else if (pattern[i] !== segments[i]) return undefined;
-  }
-  return params;
-}
-
 export function handleAdmin(host: AdminHost, ctx: RequestContext): void {
   const segments = ctx.segments.slice(1); // drop "_emulator"
-  const candidates = ROUTES.map((r) => ({ r, params: match(r.pattern, segments) })).filter(
+  const candidates = ROUTES.map((r) => ({ r, params: matchPath(r.pattern, segments) })).filter(
     (c) => c.params !== undefined,
   );
   if (candidates.length === 0) throw noResource("admin resource", ctx.rawPath);

@@ -106,3 +106,26 @@ export class TokenStore {
 export function canAccess(principal: Principal, publisherId: string): boolean {
   return principal.publishers.includes("*") || principal.publishers.includes(publisherId);
 }
+
+/**
+ * Why a token was refused, in the services' words, and the `WWW-Authenticate` header they send
+ * with it; each API wraps them in its own error envelope.
+ */
+export function refusalOf(
+  reason: Exclude<AuthResult, { ok: true }>["reason"],
+  audience: Audience,
+  authorityUrl: string,
+): { message: string; wwwAuthenticate: string } {
+  const messages = {
+    missing: "The 'Authorization' header is missing.",
+    malformed: "The 'Authorization' header must be 'Bearer <token>'.",
+    unknown: "The access token is invalid.",
+    expired: "The access token has expired.",
+    wrongAudience: `The access token was issued for another audience than ${AUDIENCE_RESOURCES[audience]}.`,
+  };
+  const error = reason === "missing" ? "" : `, error="invalid_token"`;
+  return {
+    message: `Authentication failed. ${messages[reason]}`,
+    wwwAuthenticate: `Bearer authorization_uri="${authorityUrl}/common/oauth2/authorize"${error}`,
+  };
+}

@@ -104,3 +104,14 @@ export function parseJsonBody(body: string): unknown {
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A path against a route pattern (`:name` segments capture); the captured values, or undefined. */
+export function matchPath(pattern: readonly string[], segments: readonly string[]): string[] | undefined {
+  if (pattern.length !== segments.length) return undefined;
+  const params: string[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i].startsWith(":")) params.push(segments[i]);
+    else if (pattern[i] !== segments[i]) return undefined;
+  }
+  return params;
+}

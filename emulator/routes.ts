@@ -5,7 +5,7 @@
 // A caller without access to a publisher gets 403 whether or not it exists, so tokens cannot be
 // used to probe for other publishers' names.
 
-import { canAccess, type Principal } from "./auth";
+import { canAccess, refusalOf, type Principal } from "./auth";
 import type { Core } from "./core";
 import {
   badRequest,
@@ -66,19 +66,8 @@ export function handleCpp(core: Core, ctx: RequestContext): void {
 function authenticate(core: Core, ctx: RequestContext): Principal {
   const result = core.tokens.authenticate(ctx.req.headers.authorization, "cpp");
   if (result.ok) return result.principal;
-  const messages = {
-    missing: "Authentication failed. The 'Authorization' header is missing.",
-    malformed: "Authentication failed. The 'Authorization' header must be 'Bearer <token>'.",
-    unknown: "Authentication failed. The access token is invalid.",
-    expired: "Authentication failed. The access token has expired.",
-    wrongAudience:
-      "Authentication failed. The access token was issued for another audience than https://cloudpartner.azure.com.",
-  };
-  const error = result.reason === "missing" ? "" : `, error="invalid_token"`;
-  throw unauthorized(
-    messages[result.reason],
-    `Bearer authorization_uri="${core.url}/common/oauth2/authorize"${error}`,
-  );
+  const { message, wwwAuthenticate } = refusalOf(result.reason, "cpp", core.url);
+  throw unauthorized(message, wwwAuthenticate);
 }
 
 function matchRoute(s: string[]): Route | undefined {

@@ -9,10 +9,10 @@
 // Leniencies of the live service that clients rely on: `//` in paths, query names in any case
 // (`externalid`, `externalID`, `$Version`), `$schema` URLs on either host.
 
-import { canAccess, type Principal } from "../auth";
+import { canAccess, refusalOf, type Principal } from "../auth";
 import type { Core } from "../core";
 import { internalError, ServiceError } from "../errors";
-import { isPlainObject, sendJson, type RequestContext } from "../http";
+import { isPlainObject, matchPath, sendJson, type RequestContext } from "../http";
 import {
   detailNotReady,
   forbidden,
@@ -73,7 +73,7 @@ export function handleIngestion(core: Core, ctx: RequestContext, rest: string[])
   try {
     const principal = authenticate(core, ctx);
     const version = resolveVersion(core.ingestion, ctx);
-    const candidates = ROUTES.map((r) => ({ r, params: match(r.pattern, rest) })).filter(
+    const candidates = ROUTES.map((r) => ({ r, params: matchPath(r.pattern, rest) })).filter(
       (c): c is { r: (typeof ROUTES)[number]; params: string[] } => c.params !== undefined,
     );
     if (candidates.length === 0) throw noRoute(ctx.rawPath);
@@ -86,16 +86,6 @@ export function handleIngestion(core: Core, ctx: RequestContext, rest: string[])
   }
 }
 
-function match(pattern: string[], segments: string[]): string[] | undefined {
-  if (pattern.length !== segments.length) return undefined;
-  const params: string[] = [];
-  for (let i = 0; i < pattern.length; i++) {
-    if (pattern[i].startsWith(":")) params.push(segments[i]);
-    else if (pattern[i] !== segments[i]) return undefined;
-  }
-  return params;
-}
-
 /** A query parameter by name in any case (the service ignores the case of names). */
 export function queryParam(ctx: RequestContext, name: string): string | undefined {
   const wanted = name.toLowerCase();
@@ -106,19 +96,8 @@ export function queryParam(ctx: RequestContext, name: string): string | undefine
 function authenticate(core: Core, ctx: RequestContext): Principal {
   const result = core.tokens.authenticate(ctx.req.headers.authorization, "graph");
   if (result.ok) return result.principal;
-  const messages = {
-    missing: "Authentication failed. The 'Authorization' header is missing.",
-    malformed: "Authentication failed. The 'Authorization' header must be 'Bearer <token>'.",
-    unknown: "Authentication failed. The access token is invalid.",
-    expired: "Authentication failed. The access token has expired.",
-    wrongAudience:
-      "Authentication failed. The access token was issued for another audience than https://graph.microsoft.com.",
-  };
-  const error = result.reason === "missing" ? "" : `, error="invalid_token"`;
-  throw unauthorized(
-    messages[result.reason],
-    `Bearer authorization_uri="${core.url}/common/oauth2/authorize"${error}`,
-  );
+  const { message, wwwAuthenticate } = refusalOf(result.reason, "graph", core.url);
+  throw unauthorized(message, wwwAuthenticate);
 }
 
 const VERSION_FORMAT = /^\d{4}-\d{2}-\d{2}(-preview\d+)?$/;
