@@ -74,6 +74,14 @@ const CONFIGURABLE: Record<keyof CredentialSettings | "endpoint" | "ingestionEnd
   ingestionEndpoint: ["MARKETPLACE_INGESTION_ENDPOINT"],
 };
 
+/**
+ * Every environment variable a credential is read from. Tests and the demo blank them all, so
+ * no credential of the machine running them reaches a provider.
+ */
+export const CREDENTIAL_VARIABLES: readonly string[] = Object.entries(CONFIGURABLE)
+  .filter(([key]) => key !== "endpoint" && key !== "ingestionEndpoint")
+  .flatMap(([, names]) => names);
+
 export type ConfigLookup = (key: string) => string | undefined;
 
 export function resolveSettings(

@@ -5,6 +5,7 @@
  * machine's own Azure credentials are blanked, so they never count.
  */
 import type { Emulator } from "../../emulator";
+import { WITHOUT_MACHINE_CREDENTIALS } from "../../tools/engine/stack";
 
 export function signInConfig(emu: Emulator): Record<string, string | { value: string; secret: boolean }> {
   return {
@@ -15,14 +16,4 @@ export function signInConfig(emu: Emulator): Record<string, string | { value: st
   };
 }
 
-export const machineCredentialsBlanked: Record<string, string> = Object.fromEntries(
-  [
-    "MARKETPLACE_ACCESS_TOKEN",
-    "MARKETPLACE_INGESTION_ACCESS_TOKEN",
-    "AZURE_TENANT_ID",
-    "AZURE_CLIENT_ID",
-    "AZURE_CLIENT_SECRET",
-    "AZURE_FEDERATED_TOKEN_FILE",
-    "AZURE_AUTHORITY_HOST",
-  ].map((k) => [k, ""]),
-);
+export { WITHOUT_MACHINE_CREDENTIALS as machineCredentialsBlanked };

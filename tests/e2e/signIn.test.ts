@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../../emulator";
 import { ensurePulumi } from "../../tools/engine/ensurePulumi";
-import { EngineStack } from "../../tools/engine/stack";
+import { EngineStack, WITHOUT_MACHINE_CREDENTIALS } from "../../tools/engine/stack";
 
 /**
  * Signing in through the real engine: the provider process the engine starts fetches its token
@@ -33,18 +33,6 @@ const seed: Seed = {
     [P]: { offers: { "secret-offer": { cancelSeconds: 1 }, "keyless-offer": { cancelSeconds: 1 } } },
   },
 };
-
-/** Whatever the machine running the tests has: no credential of its own reaches the provider. */
-const NO_MACHINE_CREDENTIALS = Object.fromEntries(
-  [
-    "MARKETPLACE_ACCESS_TOKEN",
-    "AZURE_TENANT_ID",
-    "AZURE_CLIENT_ID",
-    "AZURE_CLIENT_SECRET",
-    "AZURE_FEDERATED_TOKEN_FILE",
-    "AZURE_AUTHORITY_HOST",
-  ].map((k) => [k, ""]),
-);
 
 describe("signing in through @azure/identity, through the real engine, over HTTPS", function () {
   this.timeout(300_000);
@@ -76,7 +64,7 @@ describe("signing in through @azure/identity, through the real engine, over HTTP
       programModule,
       stackName: offerId,
       config: { "e2e:publisherId": P, "e2e:offerId": offerId, "e2e:endpoint": emu.url, ...config },
-      envVars: { ...NO_MACHINE_CREDENTIALS, ...envVars },
+      envVars: { ...WITHOUT_MACHINE_CREDENTIALS, ...envVars },
     });
     stacks.push(s);
     return s;

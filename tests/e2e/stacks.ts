@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../../emulator";
 import { ensurePulumi } from "../../tools/engine/ensurePulumi";
-import { EngineStack } from "../../tools/engine/stack";
+import { EngineStack, WITHOUT_MACHINE_CREDENTIALS } from "../../tools/engine/stack";
 
 export const PUBLISHER = "contoso";
 const programModule = path.join(__dirname, "fixtures", "cancelProgram.js");
@@ -75,18 +75,8 @@ export function useCancellationStacks(seed: Seed): CancellationStacks {
         config["marketplace:accessToken"] = { value: ready(token), secret: true };
         config["marketplace:ingestionAccessToken"] = { value: ready(token), secret: true };
       }
-      // Empty counts as unset: no credential of the machine running the tests reaches the provider.
-      const envVars = Object.fromEntries(
-        [
-          "MARKETPLACE_ACCESS_TOKEN",
-          "MARKETPLACE_INGESTION_ACCESS_TOKEN",
-          "AZURE_TENANT_ID",
-          "AZURE_CLIENT_ID",
-          "AZURE_CLIENT_SECRET",
-          "AZURE_FEDERATED_TOKEN_FILE",
-          "AZURE_AUTHORITY_HOST",
-        ].map((k) => [k, ""]),
-      );
+      // No credential of the machine running the tests reaches the provider.
+      const envVars: Record<string, string> = { ...WITHOUT_MACHINE_CREDENTIALS };
       // A stack without credentials reaches the standard chain: only its Azure CLI member, with a
       // configuration directory of its own (no login in it), so nothing probes the managed-identity
       // endpoint and no login of the machine running the tests is used.

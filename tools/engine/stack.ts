@@ -42,10 +42,20 @@ import {
   UpResult,
 } from "@pulumi/pulumi/automation";
 import { EnsuredPulumi, ensurePulumi } from "./ensurePulumi";
+import { CREDENTIAL_VARIABLES } from "../../provider/settings";
 
 // ---------------------------------------------------------------------------------------------------------
 // Types
 // ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Environment for a stack whose provider must see no credential of the machine running it (tests,
+ * the demo, the bench): every variable a credential is read from, set empty (empty counts as
+ * unset). Stack config then decides alone.
+ */
+export const WITHOUT_MACHINE_CREDENTIALS: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(CREDENTIAL_VARIABLES.map((name) => [name, ""])),
+);
 
 export interface EngineStackOptions {
   /** Inline program run in this process. Give this or `programModule`. */
