@@ -7,7 +7,7 @@
  * per minute" the service documents, as `until curl …; do sleep 60; done` would poll).
  *
  * "ours" is the resource's real wait: `sentJobCancelOperation` (provider/ingestion/operation.ts)
- * driven by the shared `pollUntilDone` with the resource's default bounds (60 → 300 s, ×1.5),
+ * driven by the shared `pollUntilDone` with the resource's default bounds (60 → 120 s, ×1.5),
  * every poll a real `IngestionClient.getStatus` over HTTP to the emulator on loopback. The
  * emulator clock runs k times faster than real time and every interval is divided by k, so the
  * schedule in service time is the real one. Requests and detection are read from the emulator's

@@ -3,6 +3,7 @@
  * SVG charts. Everything written here comes from the run's own numbers.
  */
 import { DEFAULT_POLL_INTERVAL } from "../provider/inputs";
+import { DEFAULT_JOB_POLL_INTERVAL } from "../provider/ingestion/inputSpec";
 import { BenchConfig } from "./config";
 import type { IngestionResult } from "./ingestion";
 import { EngineFacts, FleetRun, StartupFacts, StateFacts } from "./fleet";
@@ -156,7 +157,7 @@ function ingestionSection(L: string[], res: IngestionResult): void {
     "Status requests (`GET configure/{jobId}/status`) sent after one cancel, and detection latency (service seconds from the job " +
       "completing `cancelled` to the first status request after it), for cancels that take D on the service (the emulator's async " +
       `cancel mode), at emulator time scale ${res.timeScale}. Ours is the resource's own wait (its operation and the shared poller, ` +
-      "60 → 300 s ×1.5, over real HTTP); the fixed loop polls at once, then every 60 s (the service documents at most one " +
+      `${DEFAULT_JOB_POLL_INTERVAL.min} → ${DEFAULT_JOB_POLL_INTERVAL.max} s ×1.5, over real HTTP); the fixed loop polls at once, then every 60 s (the service documents at most one ` +
       `status request a minute). Medians of ${res.cells[0]?.runs ?? 0} runs per cell, phases stratified over one minute (bench/ingestion.ts); section wall time ${fmt(res.wallS)} s.`,
   );
   L.push("");

@@ -47,7 +47,7 @@ export interface IngestionJobCancellationArgs {
   timeoutSeconds?: pulumi.Input<number>;
   /**
    * Bounds of the status polling in seconds: a number (the longest wait) or `{ min, max }`.
-   * Default `{ min: 60, max: 300 }`: the service documents at most one status request per minute;
+   * Default `{ min: 60, max: 120 }`: the service documents at most one status request per minute;
    * polls start at `min` and grow ×1.5 to `max`, and a longer `Retry-After` wins. Updates in place.
    */
   pollIntervalSeconds?: pulumi.Input<number | { min?: number; max?: number }>;

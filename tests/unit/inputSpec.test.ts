@@ -307,7 +307,7 @@ describe("the IngestionJobCancellation input specification (ingestion/inputSpec.
       Object.keys(inputs).sort(),
       [...Object.keys(validJob), ...Object.keys(INGESTION_DEFAULTS)].sort(),
     );
-    assert.deepEqual(inputs.pollIntervalSeconds, { min: 60, max: 300 });
+    assert.deepEqual(inputs.pollIntervalSeconds, { min: 60, max: 120 });
   });
 
   const recorded = { ...checkIngestionInputs(validJob).inputs, status: "canceled" };
