@@ -6,7 +6,9 @@
  *   2. `pulumi preview --diff`: what a pull-request comment shows;
  *   3. `pulumi up`: the cancel, with one progress line per poll;
  *   4. the stack outputs and the emulator's view of the offer (operation canceled);
- *   5. `pulumi destroy` and clean-up (nothing is left behind).
+ *   5. `pulumi destroy` and clean-up (nothing is left behind);
+ *   then a second section (ingestion.ts): a publish job on the emulator's Product Ingestion API
+ *   cancelled by `IngestionJobCancellation` (program examples/ingestion-job) through the same engine.
  *
  * Credentials go the way a CI pipeline would pass them: a client secret in secret stack config,
  * exchanged through @azure/identity at the emulator's Entra ID token endpoint. The emulator serves
