@@ -236,6 +236,23 @@ describe("emulator: HTTPS", function () {
       assert.match(plain.stdout, /^failed (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)$/);
     });
 
+    it("--exec with another NODE_EXTRA_CA_CERTS leaves the bundle of this process as it was", async () => {
+      // The Node 24/26 legs' npm trusts the registry only through this process's bundle: a nested
+      // --exec that dropped it once rewrote that file with the test CA alone.
+      const mine = process.env.NODE_EXTRA_CA_CERTS;
+      assert.ok(mine, "this suite runs under the test CA wrapper");
+      const before = readFileSync(mine, "utf8");
+      const other = join(mkdtempSync(join(tmpdir(), "pmc-other-ca-")), "other.pem");
+      writeFileSync(other, before.slice(before.lastIndexOf("-----BEGIN CERTIFICATE-----")));
+      const nested = await run([TOOL, "--exec", process.execPath, "-p", "process.env.NODE_EXTRA_CA_CERTS"], {
+        ...bare(),
+        NODE_EXTRA_CA_CERTS: other,
+      });
+      assert.equal(nested.code, 0);
+      assert.notEqual(nested.stdout.trim(), mine, "the nested command gets a bundle of its own");
+      assert.equal(readFileSync(mine, "utf8"), before);
+    });
+
     it("--exec passes the command's exit code on", async () => {
       const r = await run([TOOL, "--exec", process.execPath, "-e", "process.exit(3)"], bare());
       assert.equal(r.code, 3);

@@ -16,9 +16,9 @@
 // key 0600); the CA is trusted only by processes started with the variable, not by the machine.
 
 import { spawn } from "node:child_process";
-import { X509Certificate } from "node:crypto";
+import { X509Certificate, createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { delimiter, join, resolve } from "node:path";
+import { basename, delimiter, dirname, join, resolve } from "node:path";
 
 import { CA_CERT_FILE, CA_DIR_ENV, CA_KEY_FILE, writeCaDir } from "../../emulator/tls";
 
@@ -70,23 +70,45 @@ export async function ensureTestCa(dir: string = TEST_CA_DIR): Promise<string> {
   return dir;
 }
 
-/** The environment a test process needs to trust (and an emulator to use) the test CA. */
+/** Bundles are `bundle-<digest of their content>.pem` in the CA directory. */
+const BUNDLE_PREFIX = "bundle-";
+
+/**
+ * The environment a test process needs to trust (and an emulator to use) the test CA.
+ *
+ * Each bundle is a file named by its content and never rewritten: a process that starts this
+ * with another NODE_EXTRA_CA_CERTS (a test that drops the machine's bundle, say) gets a bundle of
+ * its own instead of replacing the one every other process of the run is reading. Replacing it
+ * once cost a whole leg: the npm of the Node 24 and 26 legs trusts the registry's CA only
+ * through that variable.
+ */
 export function testCaEnv(dir: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const caPem = readFileSync(join(dir, CA_CERT_FILE), "utf8");
-  let bundle = caPem;
   const existing = env.NODE_EXTRA_CA_CERTS;
-  if (existing !== undefined && existing !== "" && resolve(existing) !== join(dir, "bundle.pem")) {
+  // Already one of ours (a nested --exec): it holds the test CA and whatever came before it.
+  if (
+    existing !== undefined &&
+    dirname(resolve(existing)) === dir &&
+    basename(existing).startsWith(BUNDLE_PREFIX)
+  ) {
+    return { ...env, [CA_DIR_ENV]: dir };
+  }
+  let bundle = caPem;
+  if (existing !== undefined && existing !== "") {
     try {
       bundle = `${readFileSync(existing, "utf8").trimEnd()}\n${caPem}`;
     } catch {
       // An unreadable file would only have produced Node's warning: keep the test CA alone.
     }
   }
-  const bundlePath = join(dir, "bundle.pem");
-  // Written aside and renamed, so a process starting meanwhile never reads half a bundle.
-  const staging = `${bundlePath}.${process.pid}`;
-  writeFileSync(staging, bundle, { mode: 0o644 });
-  renameSync(staging, bundlePath);
+  const digest = createHash("sha256").update(bundle).digest("hex").slice(0, 16);
+  const bundlePath = join(dir, `${BUNDLE_PREFIX}${digest}.pem`);
+  if (!existsSync(bundlePath)) {
+    // Written aside and renamed, so a process starting meanwhile never reads half a bundle.
+    const staging = `${bundlePath}.${process.pid}`;
+    writeFileSync(staging, bundle, { mode: 0o644 });
+    renameSync(staging, bundlePath);
+  }
   return { ...env, NODE_EXTRA_CA_CERTS: bundlePath, [CA_DIR_ENV]: dir };
 }
 
