@@ -226,7 +226,7 @@ let measuredRequestS: number | undefined;
 export async function measureOneRequest(): Promise<number> {
   const emu = await startEmulator({ seed: fleetSeed(1, 10) });
   try {
-    const { CppClient } = await import("../provider/client");
+    const { CppClient } = await import("../provider/cpp/client");
     const client = new CppClient({ endpoint: emu.url, credential: { getToken: async () => STATIC_TOKEN } });
     const times: number[] = [];
     for (let i = 0; i < 21; i++) {
@@ -400,7 +400,7 @@ function installedProviderChars(): number {
   const linked = path.resolve(__dirname, "..", "..", "node_modules", "pulumi-marketplace-cancel");
   const script =
     'const rt = require("@pulumi/pulumi/runtime");' +
-    `const provider = require(${JSON.stringify(path.join(linked, "dist", "provider", "dynamicProvider.js"))});` +
+    `const provider = require(${JSON.stringify(path.join(linked, "dist", "provider", "dynamic", "offerOperationCancellation.js"))});` +
     "rt.serializeFunction(() => provider, { allowSecrets: true })" +
     ".then((s) => process.stdout.write(JSON.stringify(s.text)));";
   const out = execFileSync(process.execPath, ["-e", script], {
@@ -409,7 +409,9 @@ function installedProviderChars(): number {
     encoding: "utf8",
   });
   const text = JSON.parse(out) as string;
-  if (!/require\("pulumi-marketplace-cancel\/dist\/provider\/dynamicProvider"\)/.test(text)) {
+  if (
+    !/require\("pulumi-marketplace-cancel\/dist\/provider\/dynamic\/offerOperationCancellation"\)/.test(text)
+  ) {
     throw new Error(`the installed form of the provider is not a require of the package:\n${text}`);
   }
   return text.length;
@@ -449,7 +451,7 @@ export async function startupFacts(
     ),
   };
   const script = path.join(engine.root, "bin", "pulumi-resource-pulumi-nodejs");
-  const lifecycle = require.resolve("../provider/lifecycle");
+  const lifecycle = require.resolve("../provider/cpp/lifecycle");
   const out: StartupFacts = { pluginReadyMs: [], lifecycleRequireMs: [], nodeBareMs: [] };
   for (let i = 0; i < runs; i++) {
     out.pluginReadyMs.push(await timeUntilOutput(script, ["127.0.0.1:1"], workDir, env, true));

@@ -18,12 +18,12 @@
  * of the fixed loop); both strategies of run i see the same u_i.
  */
 import { Emulator, startEmulator } from "../emulator";
-import type { AccessTokenSource } from "../provider/client";
+import type { AccessTokenSource } from "../provider/cpp/client";
 import { IngestionClient } from "../provider/ingestion/client";
 import { DEFAULT_JOB_POLL_INTERVAL } from "../provider/ingestion/inputSpec";
 import { SentJobCancel, jobStatusOperation, sentJobCancelOperation } from "../provider/ingestion/operation";
 import { isCompleted } from "../provider/ingestion/status";
-import { pollUntilDone } from "../provider/poller";
+import { pollUntilDone } from "../provider/core/poller";
 import { closeQuietly } from "./polling";
 import { max, median, min, nowMs, sleep } from "./stats";
 

@@ -16,11 +16,11 @@
  * u_i: the comparison is paired.
  */
 import { Emulator, startEmulator } from "../emulator";
-import { AccessTokenSource, CppClient } from "../provider/client";
-import { DEFAULT_POLL_INTERVAL } from "../provider/inputs";
-import { CancellationState, locationOperation } from "../provider/operation";
-import { PollableOperation, pollUntilDone } from "../provider/poller";
-import { TERMINAL_STATUSES } from "../provider/status";
+import { AccessTokenSource, CppClient } from "../provider/cpp/client";
+import { DEFAULT_POLL_INTERVAL } from "../provider/kit/checks";
+import { CancellationState, locationOperation } from "../provider/cpp/operation";
+import { PollableOperation, pollUntilDone } from "../provider/core/poller";
+import { TERMINAL_STATUSES } from "../provider/cpp/status";
 import { RetryAfterProxy, startRetryAfterProxy } from "./proxy";
 import { max, median, min, nowMs, sleep } from "./stats";
 

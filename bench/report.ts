@@ -2,7 +2,7 @@
  * Turns the measurements into `results.md` (tables, "what limits it", how to reproduce) and the
  * SVG charts. Everything written here comes from the run's own numbers.
  */
-import { DEFAULT_POLL_INTERVAL } from "../provider/inputs";
+import { DEFAULT_POLL_INTERVAL } from "../provider/kit/checks";
 import { DEFAULT_JOB_POLL_INTERVAL } from "../provider/ingestion/inputSpec";
 import { BenchConfig } from "./config";
 import type { IngestionResult } from "./ingestion";

@@ -4,7 +4,7 @@
 
 import { readFileSync } from "node:fs";
 
-import { isLoopback } from "../provider/loopback";
+import { isLoopback } from "../provider/core/loopback";
 import type { Emulator } from "./api";
 import { startEmulator } from "./emulator";
 import { defaultSeed, loadSeedFile, SeedError, type Seed } from "./seed";

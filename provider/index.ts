@@ -8,10 +8,10 @@
  * HTTP clients, the poller, the operations, the error classes) runs inside the provider process
  * and may change between releases. The emulator is `pulumi-marketplace-cancel/emulator`.
  */
-export { OfferOperationCancellation, RESOURCE_TYPE_TOKEN } from "./resource";
-export type { OfferOperationCancellationArgs } from "./resource";
-export type { CancellationStatus, CanceledOperation, CancellationOutputs } from "./outputs";
-export { DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./cppService";
+export { OfferOperationCancellation, RESOURCE_TYPE_TOKEN } from "./cpp/resource";
+export type { OfferOperationCancellationArgs } from "./cpp/resource";
+export type { CancellationStatus, CanceledOperation, CancellationOutputs } from "./kit/outputs";
+export { DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./cpp/service";
 export { IngestionJobCancellation, INGESTION_RESOURCE_TYPE_TOKEN } from "./ingestion/resource";
 export type { IngestionJobCancellationArgs } from "./ingestion/resource";
 export type {

@@ -11,12 +11,12 @@
  * send (`MARKETPLACE_CANCEL_CONFIRM_WINDOW_MS`, default 5 min) gets the cancel once
  * more, since no cancel the service took has had any effect by then (§4: cancel answers terminal).
  */
-import { HTTPError, ResourceInitFailedError } from "../errors";
-import { Phase, notSent, waitFailedOnDelete } from "../failures";
-import { JournalEntry, hashKey, journalEntry } from "../journal";
-import { formatDuration, pollUntilDone } from "../poller";
-import { progressLine } from "../progress";
-import { DEFAULT_RETRY, mayHaveReachedService } from "../retry";
+import { HTTPError, ResourceInitFailedError } from "../core/errors";
+import { Phase, notSent, waitFailedOnDelete } from "../kit/texts";
+import { JournalEntry, hashKey, journalEntry } from "../core/journal";
+import { formatDuration, pollUntilDone } from "../core/poller";
+import { progressLine } from "../kit/progress";
+import { DEFAULT_RETRY, mayHaveReachedService } from "../core/retry";
 import type { JobContext } from "./context";
 import { alreadyCompleted, cancelRefused, errorsText, jobNotFound, jobWaitInterrupted } from "./failures";
 import type { IngestionInputs } from "./inputs";

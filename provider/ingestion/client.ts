@@ -5,12 +5,12 @@
  * `../credentials.ts`'s, asked for the Graph audience only; this module knows the routes, the
  * bodies and their quirks (`status.ts`).
  */
-import { GRAPH_AUDIENCE } from "../audience";
-import { AccessTokenSource, BearerSession } from "../bearer";
-import { CppError, ResponseError } from "../errors";
-import { HttpClientOptions, HttpResponse } from "../http";
-import { parseRetryAfter } from "../retry";
-import { Sanitizer } from "../sanitize";
+import { GRAPH_AUDIENCE } from "../core/audience";
+import { AccessTokenSource, BearerSession } from "../core/bearer";
+import { CppError, ResponseError } from "../core/errors";
+import { HttpClientOptions, HttpResponse } from "../core/http";
+import { parseRetryAfter } from "../core/retry";
+import { Sanitizer } from "../core/sanitize";
 import { DEFAULT_INGESTION_API_VERSION, DEFAULT_INGESTION_ENDPOINT, INGESTION_BASE_PATH } from "./service";
 import type { AppliedResource, SubmissionState } from "./outputs";
 import {

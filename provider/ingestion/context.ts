@@ -3,10 +3,10 @@
  * context for the Product Ingestion API, with its own origin setting
  * (`marketplace:ingestionEndpoint`) and the Graph audience.
  */
-import { GRAPH_AUDIENCE } from "../audience";
-import { ApiBinding, CallContext, CallTarget, callContext } from "../context";
-import type { Printer } from "../progress";
-import type { ProviderSettings } from "../settings";
+import { GRAPH_AUDIENCE } from "../core/audience";
+import { ApiBinding, CallContext, CallTarget, callContext } from "../kit/context";
+import type { Printer } from "../kit/progress";
+import type { ProviderSettings } from "../core/settings";
 import { IngestionClient } from "./client";
 import { DEFAULT_INGESTION_ENDPOINT } from "./service";
 

@@ -3,7 +3,7 @@
  * manner of `../errors.ts`, whose base class and HTTP errors they sit beside). Each message says
  * what happened to the job, names the property to change, and the fix.
  */
-import { CppError } from "../errors";
+import { CppError } from "../core/errors";
 
 /** The job had completed before the cancel, and `ifAlreadyCompleted` is `"fail"`. */
 export class JobAlreadyCompletedError extends CppError {

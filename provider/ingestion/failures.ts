@@ -3,10 +3,10 @@
  * of the ingestion lifecycle, each saying what happened to the job and what to do next. Texts only;
  * the decisions are made in `cancellation.ts`.
  */
-import { HTTPError, OperationTimeoutError } from "../errors";
-import type { Phase } from "../failures";
-import { formatDuration } from "../poller";
-import { sanitize } from "../sanitize";
+import { HTTPError, OperationTimeoutError } from "../core/errors";
+import type { Phase } from "../kit/texts";
+import { formatDuration } from "../core/poller";
+import { sanitize } from "../core/sanitize";
 import { CancelRefusedError, JobAlreadyCompletedError, JobNotFoundError } from "./errors";
 import type { JobSnapshot } from "./status";
 import { describeJob } from "./status";

@@ -6,7 +6,7 @@
  *
  * Loaded at `pulumi preview` (by `check`): keep it free of the HTTP stack and of @pulumi/pulumi.
  */
-import { InputSpec, defaultsOf, keysWhere, secretKeysOf } from "../inputSpec";
+import { InputSpec, defaultsOf, keysWhere, secretKeysOf } from "../kit/inputSpec";
 import {
   DEFAULT_INGESTION_API_VERSION,
   DEFAULT_INGESTION_ENDPOINT,

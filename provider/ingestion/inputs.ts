@@ -10,8 +10,8 @@ import {
   UNKNOWN,
   checkEnum,
   checkSharedInputs,
-} from "../inputs";
-import { hasControl, safeSnippet } from "../printable";
+} from "../kit/checks";
+import { hasControl, safeSnippet } from "../core/printable";
 import {
   DEFAULT_JOB_POLL_INTERVAL,
   INGESTION_DEFAULTS,

@@ -12,11 +12,11 @@
  * Loaded with `require` by the serialized provider (`dynamicProvider.ts`).
  */
 import { randomUUID } from "node:crypto";
-import { diffBySpec } from "../diff";
-import { armInProviderHost } from "../engineLiveness";
-import { takePreviewFlag } from "../previewLookup";
-import { Printer, defaultPrinter } from "../progress";
-import { ConfigLookup, resolveSettings } from "../settings";
+import { diffBySpec } from "../kit/diff";
+import { armInProviderHost } from "../core/engineLiveness";
+import { takePreviewFlag } from "../kit/preview";
+import { Printer, defaultPrinter } from "../kit/progress";
+import { ConfigLookup, resolveSettings } from "../core/settings";
 import { cancelJob, lookAgainAtJob, readJobForSchedule, resumeJobWait } from "./cancellation";
 import { JobTarget, jobContextFor, jobSubject } from "./context";
 import { CheckFailure, IngestionInputs, checkIngestionInputs } from "./inputs";

@@ -4,7 +4,7 @@
  * decides when). A sent cancel is one small serializable state ({@link SentJobCancel}) that the
  * journal and the pending outputs carry and a resume restores.
  */
-import { PollableOperation, PollResult } from "../poller";
+import { PollableOperation, PollResult } from "../core/poller";
 import type { IngestionClient } from "./client";
 import { JobSnapshot, describeJob, isCompleted } from "./status";
 

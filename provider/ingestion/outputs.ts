@@ -3,7 +3,7 @@
  * happened to the job. Shared by the resource class (which declares the outputs) and the lifecycle
  * (which fills them); no credential is ever among them but the secret `accessToken` input.
  */
-import { recordOutputsWith } from "../outputs";
+import { recordOutputsWith } from "../kit/outputs";
 import type { IngestionInputs } from "./inputs";
 
 /**

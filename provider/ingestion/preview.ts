@@ -5,11 +5,11 @@
  * (`GET configure/{jobId}/status`, no retries, 15 s), only in a preview, only when
  * `marketplace:previewLookup` is on; a failed lookup is one line and never fails the preview.
  */
-import { UNKNOWN } from "../inputs";
-import type { CheckOutcome } from "../inputs";
-import { LOOKUP_TIMEOUT_MS, addPreviewFactsBy, withinLookupDeadline } from "../previewLookup";
-import { safeSnippet } from "../printable";
-import type { ProviderSettings } from "../settings";
+import { UNKNOWN } from "../kit/checks";
+import type { CheckOutcome } from "../kit/checks";
+import { LOOKUP_TIMEOUT_MS, addPreviewFactsBy, withinLookupDeadline } from "../kit/preview";
+import { safeSnippet } from "../core/printable";
+import type { ProviderSettings } from "../core/settings";
 import type { IngestionInputs } from "./inputs";
 import type { JobSnapshot } from "./status";
 

@@ -3,9 +3,9 @@
  * (the publish a `POST configure` started), by the `jobId` that call returned.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { RESOURCE_MODULE } from "../resource";
-import { dynamicProps, secretOptions } from "../resourceProps";
-import * as ingestionProvider from "./dynamicProvider";
+import { RESOURCE_MODULE } from "../cpp/resource";
+import { dynamicProps, secretOptions } from "../kit/resourceProps";
+import * as ingestionProvider from "../dynamic/ingestionJobCancellation";
 import { INGESTION_SECRET_KEYS } from "./inputSpec";
 import {
   AppliedResource,

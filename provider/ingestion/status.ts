@@ -5,7 +5,7 @@
  * and status values compared case-insensitively. Every string leaving a parse has passed through
  * the caller's sanitizer (the client's, which knows every token it sent).
  */
-import { NAME_LENGTH, Sanitizer, sanitize } from "../sanitize";
+import { NAME_LENGTH, Sanitizer, sanitize } from "../core/sanitize";
 import type { AppliedResource, JobError, SubmissionState } from "./outputs";
 
 const stripOnly: Sanitizer = (text, options) => sanitize(text, [], options);

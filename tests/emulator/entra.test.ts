@@ -25,7 +25,7 @@ import {
 } from "@azure/identity";
 
 import { CA_DIR_ENV, defaultSeed, startEmulator, type Emulator, type Seed } from "../../emulator";
-import { isLoopback } from "../../provider/loopback";
+import { isLoopback } from "../../provider/core/loopback";
 import { cpp, get, offerPath } from "./helpers";
 
 const TENANT = "demo-tenant";

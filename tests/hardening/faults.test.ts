@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
 import { OfferConfigPatch } from "../../emulator";
-import { clearTokenCache } from "../../provider/credentials";
-import { HTTPError, ResponseError } from "../../provider/errors";
-import { journalKey, writeInflight } from "../../provider/journal";
-import { journalDir } from "../../provider/settings";
-import * as lifecycle from "../../provider/lifecycle";
-import { ResourceInitFailedError } from "../../provider/lifecycle";
+import { clearTokenCache } from "../../provider/core/credentials";
+import { HTTPError, ResponseError } from "../../provider/core/errors";
+import { journalKey, writeInflight } from "../../provider/core/journal";
+import { journalDir } from "../../provider/core/settings";
+import * as lifecycle from "../../provider/cpp/lifecycle";
+import { ResourceInitFailedError } from "../../provider/cpp/lifecycle";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { waitFor } from "../emulator/helpers";
 import { figures } from "./figures";

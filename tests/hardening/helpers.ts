@@ -14,9 +14,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, FaultRule, OfferConfigPatch, Seed, startEmulator } from "../../emulator";
 import { resolveTls } from "../../emulator/tls";
-import { CancellationInputs, checkInputs } from "../../provider/inputs";
-import { clearTokenCache } from "../../provider/credentials";
-import * as lifecycle from "../../provider/lifecycle";
+import { CancellationInputs, checkInputs } from "../../provider/kit/checks";
+import { clearTokenCache } from "../../provider/core/credentials";
+import * as lifecycle from "../../provider/cpp/lifecycle";
 import { figures } from "./figures";
 
 export const P = "contoso";

@@ -2,13 +2,13 @@ import { strict as assert } from "node:assert";
 import * as http from "node:http";
 import fc from "fast-check";
 import { startEmulator } from "../../emulator";
-import { CppClient } from "../../provider/client";
-import { CredentialError, HTTPError, UnsafeLocationError } from "../../provider/errors";
-import { checkInputs } from "../../provider/inputs";
-import * as lifecycle from "../../provider/lifecycle";
-import { offerUrl, resolveOperationLocation } from "../../provider/location";
+import { CppClient } from "../../provider/cpp/client";
+import { CredentialError, HTTPError, UnsafeLocationError } from "../../provider/core/errors";
+import { checkInputs } from "../../provider/kit/checks";
+import * as lifecycle from "../../provider/cpp/lifecycle";
+import { offerUrl, resolveOperationLocation } from "../../provider/cpp/location";
 // What counts as loopback is specified on its own, case by case, in tests/unit/loopback.test.ts.
-import { isLoopback } from "../../provider/loopback";
+import { isLoopback } from "../../provider/core/loopback";
 import { figures } from "./figures";
 import {
   UNSAFE_CHARACTER,

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
-import { clearTokenCache } from "../../provider/credentials";
-import { ResourceInitFailedError } from "../../provider/errors";
+import { clearTokenCache } from "../../provider/core/credentials";
+import { ResourceInitFailedError } from "../../provider/core/errors";
 import { IngestionInputs, checkIngestionInputs } from "../../provider/ingestion/inputs";
 import * as lifecycle from "../../provider/ingestion/lifecycle";
 import { IngestionOutputs } from "../../provider/ingestion/outputs";

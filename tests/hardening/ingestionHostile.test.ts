@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type * as http from "node:http";
 import fc from "fast-check";
-import { clearTokenCache } from "../../provider/credentials";
+import { clearTokenCache } from "../../provider/core/credentials";
 import { IngestionInputs, checkIngestionInputs } from "../../provider/ingestion/inputs";
 import * as lifecycle from "../../provider/ingestion/lifecycle";
 import { figures } from "./figures";

@@ -6,9 +6,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../../emulator";
 import { resolveTls } from "../../emulator/tls";
-import { clearTokenCache } from "../../provider/credentials";
-import { checkInputs } from "../../provider/inputs";
-import * as lifecycle from "../../provider/lifecycle";
+import { clearTokenCache } from "../../provider/core/credentials";
+import { checkInputs } from "../../provider/kit/checks";
+import * as lifecycle from "../../provider/cpp/lifecycle";
 import {
   CLIENT,
   CLIENT_SECRET,

@@ -6,9 +6,9 @@ import {
   ResponseError,
   TimeoutError,
   UnsafeLocationError,
-} from "../../provider/errors";
-import { locationOperation } from "../../provider/operation";
-import { pollUntilDone } from "../../provider/poller";
+} from "../../provider/core/errors";
+import { locationOperation } from "../../provider/cpp/operation";
+import { pollUntilDone } from "../../provider/core/poller";
 import { useEmulator } from "../emulator/helpers";
 import { P, clientFor, emulatorTokens, ensureRunning } from "./helpers";
 

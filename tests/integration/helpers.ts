@@ -2,7 +2,7 @@
  * Shared set-up for tests that talk to the emulator over real HTTP on 127.0.0.1.
  */
 import { Emulator, OperationView } from "../../emulator";
-import { AccessTokenSource, CppClient, CppClientOptions } from "../../provider/client";
+import { AccessTokenSource, CppClient, CppClientOptions } from "../../provider/cpp/client";
 
 /** A token source that mints tokens straight from the emulator and counts how often it was asked. */
 export function emulatorTokens(

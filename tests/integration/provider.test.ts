@@ -3,10 +3,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Seed } from "../../emulator";
-import { clearTokenCache } from "../../provider/credentials";
-import { CancellationError, CredentialError, HTTPError } from "../../provider/errors";
-import { CancellationInputs, checkInputs } from "../../provider/inputs";
-import * as lifecycle from "../../provider/lifecycle";
+import { clearTokenCache } from "../../provider/core/credentials";
+import { CancellationError, CredentialError, HTTPError } from "../../provider/core/errors";
+import { CancellationInputs, checkInputs } from "../../provider/kit/checks";
+import * as lifecycle from "../../provider/cpp/lifecycle";
 import { useEmulator } from "../emulator/helpers";
 import { P, ensureRunning } from "./helpers";
 

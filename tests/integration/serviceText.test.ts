@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
 import type { ServerResponse } from "node:http";
 import fc from "fast-check";
-import { CancellationError, HTTPError } from "../../provider/errors";
-import { checkInputs } from "../../provider/inputs";
-import * as lifecycle from "../../provider/lifecycle";
-import { ResourceInitFailedError } from "../../provider/lifecycle";
-import { clearTokenCache } from "../../provider/credentials";
+import { CancellationError, HTTPError } from "../../provider/core/errors";
+import { checkInputs } from "../../provider/kit/checks";
+import * as lifecycle from "../../provider/cpp/lifecycle";
+import { ResourceInitFailedError } from "../../provider/cpp/lifecycle";
+import { clearTokenCache } from "../../provider/core/credentials";
 import {
   FakeCall,
   UNSAFE_CHARACTER,

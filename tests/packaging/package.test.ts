@@ -56,7 +56,10 @@ describe("the packed package in a fresh project", function () {
       "dist/provider/index.js",
       "dist/provider/index.d.ts",
       "dist/provider/lifecycle.js",
+      "dist/provider/dynamicProvider.js",
       "dist/provider/ingestion/dynamicProvider.js",
+      "dist/provider/dynamic/offerOperationCancellation.js",
+      "dist/provider/dynamic/ingestionJobCancellation.js",
       "dist/provider/ingestion/lifecycle.js",
       "dist/emulator/index.js",
       "dist/emulator/index.d.ts",
@@ -124,7 +127,10 @@ describe("the packed package in a fresh project", function () {
     const r = await consumer.drive("preview", stack, config());
     assert.equal(r.serializedProviders.length, 1);
     const [text] = r.serializedProviders;
-    assert.match(text, /require\("pulumi-marketplace-cancel\/dist\/provider\/dynamicProvider"\)/);
+    assert.match(
+      text,
+      /require\("pulumi-marketplace-cancel\/dist\/provider\/dynamic\/offerOperationCancellation"\)/,
+    );
     assert.doesNotMatch(text, /PACKAGE_ENTRY|load\(|lifecycle|\/tmp\//, text);
     assert.ok(text.length < 512, `${text.length} characters:\n${text}`);
   });

@@ -5,10 +5,10 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
-import { ApiAudience, CPP_AUDIENCE, GRAPH_AUDIENCE } from "../../provider/audience";
-import { chooseCredential, clearTokenCache } from "../../provider/credentials";
-import { CredentialError } from "../../provider/errors";
-import { ConfigLookup, CredentialSettings, resolveSettings } from "../../provider/settings";
+import { ApiAudience, CPP_AUDIENCE, GRAPH_AUDIENCE } from "../../provider/core/audience";
+import { chooseCredential, clearTokenCache } from "../../provider/core/credentials";
+import { CredentialError } from "../../provider/core/errors";
+import { ConfigLookup, CredentialSettings, resolveSettings } from "../../provider/core/settings";
 
 /**
  * Where the token comes from, first match wins: stack config over environment variables, key by
@@ -236,8 +236,8 @@ describe("credentials", () => {
 
     it("choosing loads no @azure/identity (it is large; check, diff and preview never need it)", () => {
       const script = `
-        const { chooseCredential } = require(${JSON.stringify(require.resolve("../../provider/credentials"))});
-        const { CPP_AUDIENCE } = require(${JSON.stringify(require.resolve("../../provider/audience"))});
+        const { chooseCredential } = require(${JSON.stringify(require.resolve("../../provider/core/credentials"))});
+        const { CPP_AUDIENCE } = require(${JSON.stringify(require.resolve("../../provider/core/audience"))});
         for (const s of [
           { tenantId: "t", clientId: "c", clientSecret: "secret-value" },
           { tenantId: "t", clientId: "c", federatedTokenFile: "/f" },

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { checkInputs, UNKNOWN } from "../../provider/inputs";
-import { diffInputs } from "../../provider/diff";
+import { checkInputs, UNKNOWN } from "../../provider/kit/checks";
+import { diffInputs } from "../../provider/kit/diff";
 
 /** What `create` recorded for these inputs (outputs echo the normalized inputs). */
 const recorded = (news: Record<string, unknown>) => ({

@@ -3,7 +3,7 @@ import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ENGINE_GONE_EXIT_CODE, armInProviderHost, isProviderHost } from "../../provider/engineLiveness";
+import { ENGINE_GONE_EXIT_CODE, armInProviderHost, isProviderHost } from "../../provider/core/engineLiveness";
 
 /**
  * engineLiveness.ts in child processes shaped like the dynamic-provider host: the host's own
@@ -31,8 +31,8 @@ const uncaughtHandler = (err) => {
 };
 process.on("uncaughtException", uncaughtHandler);
 process.on("unhandledRejection", uncaughtHandler);
-const { watchEngine } = require(dist + "/provider/engineLiveness");
-const { defaultPrinter } = require(dist + "/provider/progress");
+const { watchEngine } = require(dist + "/provider/core/engineLiveness");
+const { defaultPrinter } = require(dist + "/provider/kit/progress");
 if (mode === "watch") watchEngine();
 let poll = 0;
 // Stands for the poll loop, and keeps the process alive as the host's gRPC server does.

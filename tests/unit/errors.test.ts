@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import * as errors from "../../provider/errors";
-import { ResourceInitFailedError } from "../../provider/lifecycle";
+import * as errors from "../../provider/core/errors";
+import { ResourceInitFailedError } from "../../provider/cpp/lifecycle";
 
 /**
  * Error names are literals: a bundler or minifier renames classes, and users branch on

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { UNKNOWN } from "../../provider/inputs";
+import { UNKNOWN } from "../../provider/kit/checks";
 import { checkIngestionInputs } from "../../provider/ingestion/inputs";
 
 const JOB = "0C1B2A3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D";

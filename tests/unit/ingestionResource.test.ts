@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import * as ingestionProvider from "../../provider/ingestion/dynamicProvider";
+import * as ingestionProvider from "../../provider/dynamic/ingestionJobCancellation";
 import { INGESTION_RESOURCE_TYPE_TOKEN, IngestionJobCancellation } from "../../provider/ingestion/resource";
 
 const JOB = "0c1b2a3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
@@ -18,7 +18,7 @@ describe("IngestionJobCancellation: the serialized provider (__provider in state
     console.log(`      serialized provider: ${Buffer.byteLength(text)} bytes`);
     assert.ok(Buffer.byteLength(text) < 16 * 1024, `${Buffer.byteLength(text)} bytes`);
     assert.doesNotMatch(text, /node-fetch|grpc|Output|accessToken|clientSecret/);
-    assert.match(text, /pulumi-marketplace-cancel\/dist\/provider\/ingestion\/dynamicProvider/);
+    assert.match(text, /pulumi-marketplace-cancel\/dist\/provider\/dynamic\/ingestionJobCancellation/);
     assert.ok(!text.includes(process.cwd()), "a local path in the serialized provider");
   });
 

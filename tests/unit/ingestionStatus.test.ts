@@ -10,8 +10,8 @@ import {
   sameCode,
   schemaType,
 } from "../../provider/ingestion/status";
-import { parseErrorBody } from "../../provider/http";
-import { sanitizerFor } from "../../provider/sanitize";
+import { parseErrorBody } from "../../provider/core/http";
+import { sanitizerFor } from "../../provider/core/sanitize";
 
 /** Wire samples from ingestion-api.md (§2–§6), literally. */
 const GUID = "0c1b2a3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import * as diff from "../../provider/diff";
-import { CancellationInputs, UNKNOWN, checkInputs } from "../../provider/inputs";
+import * as diff from "../../provider/kit/diff";
+import { CancellationInputs, UNKNOWN, checkInputs } from "../../provider/kit/checks";
 import {
   DEFAULTS,
   INPUTS,
@@ -16,9 +16,9 @@ import {
   StoredInputName,
   UPDATE_KEYS,
   hasDefault,
-} from "../../provider/inputSpec";
+} from "../../provider/kit/inputSpec";
 // Types only: the resource module loads @pulumi/pulumi, which this test does not need.
-import type { OfferOperationCancellationArgs } from "../../provider/resource";
+import type { OfferOperationCancellationArgs } from "../../provider/cpp/resource";
 import type { IngestionJobCancellationArgs } from "../../provider/ingestion/resource";
 import { IngestionInputs, checkIngestionInputs } from "../../provider/ingestion/inputs";
 import {
@@ -237,7 +237,10 @@ describe("the input specification (inputSpec.ts) is the one list", () => {
 
   it("the resource marks exactly the spec's secret inputs secret", () => {
     assert.deepEqual([...SECRET_KEYS], ["accessToken"]);
-    const source = readFileSync(path.join(__dirname, "..", "..", "..", "provider", "resource.ts"), "utf8");
+    const source = readFileSync(
+      path.join(__dirname, "..", "..", "..", "provider", "cpp", "resource.ts"),
+      "utf8",
+    );
     assert.doesNotMatch(
       source,
       /additionalSecretOutputs: \[\s*"/,
@@ -245,13 +248,17 @@ describe("the input specification (inputSpec.ts) is the one list", () => {
     );
   });
 
-  it("loads nothing but cppService (check runs at preview)", () => {
+  it("loads nothing but the CPP service facts (check runs at preview)", () => {
     const script =
       "const before = new Set(Object.keys(require.cache)); require(process.argv[1]); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => !before.has(k)).map((k) => require('path').basename(k))))";
-    const out = execFileSync(process.execPath, ["-e", script, require.resolve("../../provider/inputSpec")], {
-      encoding: "utf8",
-    });
-    assert.deepEqual(JSON.parse(out), ["inputSpec.js", "cppService.js"]);
+    const out = execFileSync(
+      process.execPath,
+      ["-e", script, require.resolve("../../provider/kit/inputSpec")],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.deepEqual(JSON.parse(out), ["inputSpec.js", "service.js"]);
   });
 });
 

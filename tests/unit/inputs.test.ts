@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { strict as assert } from "node:assert";
-import { UNKNOWN, checkInputs } from "../../provider/inputs";
+import { UNKNOWN, checkInputs } from "../../provider/kit/checks";
 
 const valid = { publisherId: "contoso", offerId: "contoso-offer" };
 const failuresOf = (news: Record<string, unknown>) => checkInputs(news).failures;
@@ -199,7 +199,7 @@ describe("what check loads", () => {
     // A fresh process: this one has loaded everything already.
     const script =
       "require(process.argv[1]); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node-fetch|[\\\\/]http\\.js$|[\\\\/]client\\.js$/.test(k))))";
-    const out = execFileSync(process.execPath, ["-e", script, require.resolve("../../provider/inputs")], {
+    const out = execFileSync(process.execPath, ["-e", script, require.resolve("../../provider/kit/checks")], {
       encoding: "utf8",
     });
     assert.deepEqual(JSON.parse(out), []);

@@ -9,8 +9,8 @@ import {
   readInflight,
   restoreSent,
   writeInflight,
-} from "../../provider/journal";
-import { journalDir } from "../../provider/settings";
+} from "../../provider/core/journal";
+import { journalDir } from "../../provider/core/settings";
 
 /**
  * The journal: accepted cancellations not yet in Pulumi state, so a `create` after a killed `up`

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { UnsafeLocationError } from "../../provider/errors";
-import { offerUrl, operationLocationHeader, resolveOperationLocation } from "../../provider/location";
+import { UnsafeLocationError } from "../../provider/core/errors";
+import { offerUrl, operationLocationHeader, resolveOperationLocation } from "../../provider/cpp/location";
 
 const endpoint = new URL("https://cloudpartner.azure.com");
 const headers = (h: Record<string, string>) => ({ get: (n: string) => h[n.toLowerCase()] ?? null });

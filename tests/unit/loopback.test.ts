@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { parseArgs } from "../../emulator/cli";
-import { checkInputs } from "../../provider/inputs";
-import { isLoopback } from "../../provider/loopback";
+import { checkInputs } from "../../provider/kit/checks";
+import { isLoopback } from "../../provider/core/loopback";
 
 /**
  * What counts as "this machine" — where plain http may carry a token and where the emulator may

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { AbortError, OperationTimeoutError, ResponseError } from "../../provider/errors";
-import { PollableOperation, PollProgress, PollResult, pollUntilDone } from "../../provider/poller";
+import { AbortError, OperationTimeoutError, ResponseError } from "../../provider/core/errors";
+import { PollableOperation, PollProgress, PollResult, pollUntilDone } from "../../provider/core/poller";
 
 /**
  * The poller is generic over "how to poll"; here the operation is a script of results, so these

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { diffInputs } from "../../provider/diff";
-import { CancellationInputs, checkInputs, UNKNOWN } from "../../provider/inputs";
-import { recordOutputs } from "../../provider/outputs";
+import { diffInputs } from "../../provider/kit/diff";
+import { CancellationInputs, checkInputs, UNKNOWN } from "../../provider/kit/checks";
+import { recordOutputs } from "../../provider/kit/outputs";
 import {
   FACTS_KEY,
   Lister,
@@ -11,9 +11,9 @@ import {
   reasonOf,
   takePreviewFlag,
   wouldCancel,
-} from "../../provider/previewLookup";
-import { ProviderSettings, resolveSettings } from "../../provider/settings";
-import type { Submission } from "../../provider/status";
+} from "../../provider/kit/preview";
+import { ProviderSettings, resolveSettings } from "../../provider/core/settings";
+import type { Submission } from "../../provider/cpp/status";
 
 /**
  * The preview lookup's decisions (issue 11 §1): when it looks, what the reviewer reads, and that

@@ -32,13 +32,15 @@ describe("the public API", () => {
     const pkg = require("pulumi-marketplace-cancel/package.json") as { exports: Record<string, unknown> };
     assert.deepEqual(Object.keys(pkg.exports).sort(), [
       ".",
+      "./dist/provider/dynamic/ingestionJobCancellation",
+      "./dist/provider/dynamic/offerOperationCancellation",
       "./dist/provider/dynamicProvider",
       "./dist/provider/ingestion/dynamicProvider",
       "./dist/provider/lifecycle",
       "./emulator",
       "./package.json",
     ]);
-    assert.throws(() => require("pulumi-marketplace-cancel/dist/provider/client"), {
+    assert.throws(() => require("pulumi-marketplace-cancel/dist/provider/cpp/client"), {
       code: "ERR_PACKAGE_PATH_NOT_EXPORTED",
     });
     assert.throws(() => require("pulumi-marketplace-cancel/dist/provider/ingestion/lifecycle"), {

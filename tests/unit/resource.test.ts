@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import * as cancellationProvider from "../../provider/dynamicProvider";
-import { OfferOperationCancellation, RESOURCE_TYPE_TOKEN } from "../../provider/resource";
+import * as cancellationProvider from "../../provider/dynamic/offerOperationCancellation";
+import { OfferOperationCancellation, RESOURCE_TYPE_TOKEN } from "../../provider/cpp/resource";
 
 interface Registered {
   type: string;
@@ -26,9 +26,9 @@ describe("the serialized provider (__provider in state)", () => {
 
   it("captures no client, no secret, no pulumi runtime object: only the module to load", () => {
     assert.doesNotMatch(text, /node-fetch|grpc|Output|accessToken|clientSecret/);
-    assert.match(text, /pulumi-marketplace-cancel\/dist\/provider\/lifecycle/);
+    assert.match(text, /pulumi-marketplace-cancel\/dist\/provider\/dynamic\/offerOperationCancellation/);
     // The package resolves by name here (the repository links itself), so no local path is kept.
-    assert.doesNotMatch(text, /lifecycle\.js/);
+    assert.doesNotMatch(text, /offerOperationCancellation\.js/);
     assert.ok(!text.includes(process.cwd()), "a local path in the serialized provider");
   });
 

@@ -1,5 +1,11 @@
 import { strict as assert } from "node:assert";
-import { CredentialError, HTTPError, NetworkError, ResponseError, TimeoutError } from "../../provider/errors";
+import {
+  CredentialError,
+  HTTPError,
+  NetworkError,
+  ResponseError,
+  TimeoutError,
+} from "../../provider/core/errors";
 import {
   DEFAULT_RETRY,
   backoff,
@@ -7,7 +13,7 @@ import {
   mayHaveReachedService,
   parseRetryAfter,
   retryDelay,
-} from "../../provider/retry";
+} from "../../provider/core/retry";
 
 const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name.toLowerCase()] ?? null });
 const none = headers({});

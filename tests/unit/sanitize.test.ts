@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { MESSAGE_LENGTH, NAME_LENGTH, containsSecret, sanitize } from "../../provider/sanitize";
+import { MESSAGE_LENGTH, NAME_LENGTH, containsSecret, sanitize } from "../../provider/core/sanitize";
 import { UNSAFE_CHARACTER } from "../hardening/helpers";
 
 /**

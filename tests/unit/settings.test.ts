@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { DEFAULT_CONFIRM_WINDOW_MS, resolveSettings } from "../../provider/settings";
+import { DEFAULT_CONFIRM_WINDOW_MS, resolveSettings } from "../../provider/core/settings";
 
 /**
  * The tuning settings come from the environment only (they are the operator's, not the stack's);

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { normalizeStatus, parseOperation, parseSubmissions } from "../../provider/status";
+import { normalizeStatus, parseOperation, parseSubmissions } from "../../provider/cpp/status";
 
 describe("status vocabulary (cpp-api.md §2)", () => {
   const cases: [string, string][] = [

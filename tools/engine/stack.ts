@@ -42,7 +42,7 @@ import {
   UpResult,
 } from "@pulumi/pulumi/automation";
 import { EnsuredPulumi, ensurePulumi } from "./ensurePulumi";
-import { CREDENTIAL_VARIABLES } from "../../provider/settings";
+import { CREDENTIAL_VARIABLES } from "../../provider/core/settings";
 
 // ---------------------------------------------------------------------------------------------------------
 // Types

@@ -29,11 +29,11 @@
  * waits. "Since" is when the submission started (`createdDateTime`), else its last change
  * (`changedTime`) where the service lists only that.
  */
-import type { CancellationInputs, CheckOutcome } from "./inputs";
-import { UNKNOWN } from "./inputs";
-import { safeSnippet } from "./printable";
-import type { ProviderSettings } from "./settings";
-import type { Submission } from "./status";
+import type { CancellationInputs, CheckOutcome } from "./checks";
+import { UNKNOWN } from "./checks";
+import { safeSnippet } from "../core/printable";
+import type { ProviderSettings } from "../core/settings";
+import type { Submission } from "../cpp/status";
 
 /** The input the resource adds (true in a preview) and `check` removes before anything else. */
 export const PREVIEW_FLAG = "__preview";
@@ -164,7 +164,7 @@ export async function withinLookupDeadline<F>(
 
 /** The same pick as `up` (status.ts), loaded here: `check` stays light when the lookup is off. */
 function firstRunning(list: Submission[]): Submission | undefined {
-  return (require("./status") as typeof import("./status")).firstRunning(list);
+  return (require("../cpp/status") as typeof import("../cpp/status")).firstRunning(list);
 }
 
 /** What the reviewer reads, from what runs (or nothing) and the resource's inputs. */

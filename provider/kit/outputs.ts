@@ -2,7 +2,7 @@
  * The shape of what a cancellation records in state. Shared by the resource class (which declares
  * the outputs) and the lifecycle (which fills them), and cheap to import from either side.
  */
-import type { CancellationInputs } from "./inputs";
+import type { CancellationInputs } from "./checks";
 
 /** Normalized outcome vocabulary of the `status` output. */
 export type CancellationStatus =

@@ -4,7 +4,7 @@
  * Every string in a snapshot has passed through the sanitizer the caller gives (the client's,
  * which knows the tokens sent): nothing raw from the service leaves a parse.
  */
-import { NAME_LENGTH, Sanitizer, sanitize } from "./sanitize";
+import { NAME_LENGTH, Sanitizer, sanitize } from "../core/sanitize";
 
 /** Without the client's sanitizer (tests, tools): still stripped and capped, only no token known. */
 const stripOnly: Sanitizer = (text, options) => sanitize(text, [], options);

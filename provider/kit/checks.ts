@@ -5,8 +5,8 @@
  */
 import { DEFAULTS, DEFAULT_POLL_INTERVAL, INPUT, INPUT_NAMES, defaultOf } from "./inputSpec";
 import { checkEndpoint } from "./endpoint";
-import { isLoopback } from "./loopback";
-import { hasControl, hasControlOrSpace, safeSnippet, snippetOf } from "./printable";
+import { isLoopback } from "../core/loopback";
+import { hasControl, hasControlOrSpace, safeSnippet, snippetOf } from "../core/printable";
 
 // Re-exported: callers (bench, credentials) import them from here.
 export { checkEndpoint, isLoopback };

@@ -3,10 +3,10 @@
  * Azure Marketplace offer, through the Cloud Partner Portal API.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as cancellationProvider from "./dynamicProvider";
-import { SECRET_KEYS } from "./inputSpec";
-import { CancellationStatus, CanceledOperation, RESULT_KEYS } from "./outputs";
-import { dynamicProps, secretOptions } from "./resourceProps";
+import * as cancellationProvider from "../dynamic/offerOperationCancellation";
+import { SECRET_KEYS } from "../kit/inputSpec";
+import { CancellationStatus, CanceledOperation, RESULT_KEYS } from "../kit/outputs";
+import { dynamicProps, secretOptions } from "../kit/resourceProps";
 
 /** Its keys are inputSpec.ts's inputs (tests/unit/inputSpec.test.ts checks that at compile time). */
 export interface OfferOperationCancellationArgs {

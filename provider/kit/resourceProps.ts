@@ -6,7 +6,7 @@
  * secret in the outputs too (`additionalSecretOutputs`: `pulumi.secret` inside outputs fails).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PREVIEW_FLAG } from "./previewLookup";
+import { PREVIEW_FLAG } from "./preview";
 
 export function dynamicProps(
   args: object,

@@ -2,9 +2,9 @@
  * The check of a CPP endpoint, for the `endpoint` input and the `marketplace:endpoint` setting
  * alike: the endpoint receives the bearer token.
  */
-import type { Fail } from "./inputs";
-import { isLoopback } from "./loopback";
-import { safeSnippet } from "./printable";
+import type { Fail } from "./checks";
+import { isLoopback } from "../core/loopback";
+import { safeSnippet } from "../core/printable";
 
 /**
  * The endpoint receives the bearer token: it must be an https origin, or plain http on a

@@ -6,7 +6,7 @@
  *
  * Loaded at `pulumi preview` (by `check`): keep it free of the HTTP stack and of @pulumi/pulumi.
  */
-import { DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./cppService";
+import { DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "../cpp/service";
 
 /**
  * What changing the input does to an existing resource: `replace` sends a new cancel, `update`

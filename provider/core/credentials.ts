@@ -26,7 +26,7 @@ import type { AccessToken, TokenCredential } from "@azure/identity";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ApiAudience } from "./audience";
-import { AccessTokenSource } from "./client";
+import { AccessTokenSource } from "../cpp/client";
 import { AbortError, CredentialError } from "./errors";
 import { sanitize } from "./sanitize";
 import { CredentialSettings } from "./settings";

@@ -4,7 +4,7 @@
  * and a resume restores it from either. It says where to look and what was seen; it never holds
  * a credential.
  */
-import type { CanceledOperation, CancellationOutputs } from "./outputs";
+import type { CanceledOperation, CancellationOutputs } from "../kit/outputs";
 
 export interface SentCancellation {
   publisherId: string;

@@ -7,9 +7,9 @@
  * in a state was sanitized by the client that parsed it (`sanitize.ts`).
  */
 import { CppClient } from "./client";
-import { HTTPError } from "./errors";
+import { HTTPError } from "../core/errors";
 import { resolveOperationLocation } from "./location";
-import { PollableOperation, PollResult } from "./poller";
+import { PollableOperation, PollResult } from "../core/poller";
 import type { SentCancellation } from "./sentCancellation";
 import { OperationStatus, TERMINAL_STATUSES, normalizeStatus } from "./status";
 

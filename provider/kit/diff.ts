@@ -4,7 +4,7 @@
  * and which are nothing at all. Provider code changes (`__provider`) and the access token are
  * never differences: a new package version or a fresh token must not re-fire a cancellation.
  */
-import { UNKNOWN } from "./inputs";
+import { UNKNOWN } from "./checks";
 import { DEFAULTS, REPLACE_KEYS, UPDATE_KEYS } from "./inputSpec";
 
 // Which input does what is the spec's (inputSpec.ts `onChange`); exported here for callers of diff.

@@ -11,8 +11,8 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { CanceledOperation } from "./outputs";
-import type { SentCancellation } from "./sentCancellation";
+import type { CanceledOperation } from "../kit/outputs";
+import type { SentCancellation } from "../cpp/sentCancellation";
 
 /**
  * One journal entry: the sent cancellation and the origin it was sent to. Entries written by

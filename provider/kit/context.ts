@@ -6,20 +6,20 @@
  * `ingestion/context.ts`): each brings its audience, its origin setting and its client, so a
  * token for one API is never sent to the other's origin.
  */
-import { ApiAudience, CPP_AUDIENCE } from "./audience";
-import type { AccessTokenSource } from "./bearer";
-import { CppClient } from "./client";
-import { DEFAULT_ENDPOINT } from "./cppService";
-import { CredentialChoice, chooseCredential } from "./credentials";
-import { CredentialError } from "./errors";
-import { RetryInfo } from "./http";
+import { ApiAudience, CPP_AUDIENCE } from "../core/audience";
+import type { AccessTokenSource } from "../core/bearer";
+import { CppClient } from "../cpp/client";
+import { DEFAULT_ENDPOINT } from "../cpp/service";
+import { CredentialChoice, chooseCredential } from "../core/credentials";
+import { CredentialError } from "../core/errors";
+import { RetryInfo } from "../core/http";
 import { checkEndpoint } from "./endpoint";
-import type { CheckFailure } from "./inputs";
-import { formatDuration } from "./poller";
+import type { CheckFailure } from "./checks";
+import { formatDuration } from "../core/poller";
 import { Printer, subjectOf } from "./progress";
-import type { Sanitizer } from "./sanitize";
-import { ProviderSettings } from "./settings";
-import type { RetryOptions } from "./retry";
+import type { Sanitizer } from "../core/sanitize";
+import { ProviderSettings } from "../core/settings";
+import type { RetryOptions } from "../core/retry";
 
 export interface CallContext<Client> {
   client: Client;

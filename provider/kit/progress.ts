@@ -2,9 +2,9 @@
  * The lines a user sees while `pulumi up` waits. A dynamic provider's `pulumi.log` calls do not
  * reach the engine, but its stdout does, so these go through `console.log`, one per poll.
  */
-import { engineGone } from "./engineLiveness";
-import { PollProgress, formatDuration } from "./poller";
-import { CancellationState } from "./operation";
+import { engineGone } from "../core/engineLiveness";
+import { PollProgress, formatDuration } from "../core/poller";
+import { CancellationState } from "../cpp/operation";
 
 export type Printer = (line: string) => void;
 

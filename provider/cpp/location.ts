@@ -3,8 +3,8 @@
  * paths we build ourselves. Both are checked to stay on the configured origin: the bearer token
  * goes wherever these URLs point.
  */
-import { HeaderLookup } from "./retry";
-import { UnsafeLocationError } from "./errors";
+import { HeaderLookup } from "../core/retry";
+import { UnsafeLocationError } from "../core/errors";
 
 /** Reads `Location`, else the legacy `Operation-Location`; undefined when the service sent neither. */
 export function operationLocationHeader(headers: HeaderLookup): string | undefined {

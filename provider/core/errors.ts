@@ -5,7 +5,7 @@
  * message, request id). Request headers are never copied into an error, so a bearer token cannot
  * leak through one; service text arrives here already through the one sanitizer (`sanitize.ts`).
  */
-import type { CancellationOutputs } from "./outputs";
+import type { CancellationOutputs } from "../kit/outputs";
 
 /**
  * Base class of every error this package throws on purpose. Each class names itself with a

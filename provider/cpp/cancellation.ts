@@ -5,7 +5,12 @@
  * wait, `read` to look again. A cancel the service may have taken is never forgotten: the journal
  * holds it until the engine has the state, and a wait that fails leaves the state `pending`.
  */
-import { HTTPError, OperationTimeoutError, ResourceInitFailedError, UnsafeLocationError } from "./errors";
+import {
+  HTTPError,
+  OperationTimeoutError,
+  ResourceInitFailedError,
+  UnsafeLocationError,
+} from "../core/errors";
 import {
   Phase,
   cancellationFailed,
@@ -16,18 +21,18 @@ import {
   unusableLocationOnAccept,
   waitFailedOnDelete,
   waitInterrupted,
-} from "./failures";
-import type { CancellationInputs } from "./inputs";
-import { InflightCancellation, JournalEntry, journalEntry, journalKey, restoreSent } from "./journal";
+} from "../kit/texts";
+import type { CancellationInputs } from "../kit/checks";
+import { InflightCancellation, JournalEntry, journalEntry, journalKey, restoreSent } from "../core/journal";
 import { resolveOperationLocation } from "./location";
 import { sentCancellationOperation } from "./operation";
-import { CanceledOperation, CancellationOutputs, recordOutputs } from "./outputs";
-import { formatDuration, pollUntilDone } from "./poller";
-import { progressLine } from "./progress";
-import { mayHaveReachedService } from "./retry";
+import { CanceledOperation, CancellationOutputs, recordOutputs } from "../kit/outputs";
+import { formatDuration, pollUntilDone } from "../core/poller";
+import { progressLine } from "../kit/progress";
+import { mayHaveReachedService } from "../core/retry";
 import { SentCancellation, fromOutputs, operationIdOf, pendingOutputs } from "./sentCancellation";
 import { firstRunning } from "./status";
-import type { Context } from "./context";
+import type { Context } from "../kit/context";
 
 /** The operation running on the offer now (the newest), if any. */
 export async function newestRunning(

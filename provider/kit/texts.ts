@@ -9,11 +9,11 @@ import {
   OperationTimeoutError,
   UnsafeLocationError,
   withAdvice,
-} from "./errors";
+} from "../core/errors";
 import type { CanceledOperation } from "./outputs";
-import { formatDuration } from "./poller";
-import { isTransientFailure } from "./retry";
-import { sanitize } from "./sanitize";
+import { formatDuration } from "../core/poller";
+import { isTransientFailure } from "../core/retry";
+import { sanitize } from "../core/sanitize";
 
 /** Which lifecycle call is running: decides what a failure message tells the user to do next. */
 export type Phase = "create" | "update" | "delete";

@@ -3,14 +3,14 @@
  * `http.ts`; where a token comes from lives in `credentials.ts`; this module knows the routes,
  * the bodies, and the quirks.
  */
-import { DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./cppService";
-import { CPP_AUDIENCE } from "./audience";
-import { AccessTokenSource, BearerSession } from "./bearer";
-import { ResponseError, UnsafeLocationError } from "./errors";
-import { HttpClientOptions } from "./http";
+import { DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./service";
+import { CPP_AUDIENCE } from "../core/audience";
+import { AccessTokenSource, BearerSession } from "../core/bearer";
+import { ResponseError, UnsafeLocationError } from "../core/errors";
+import { HttpClientOptions } from "../core/http";
 import { offerUrl, operationLocationHeader, resolveOperationLocation } from "./location";
-import { parseRetryAfter } from "./retry";
-import { NAME_LENGTH, Sanitizer, containsSecret } from "./sanitize";
+import { parseRetryAfter } from "../core/retry";
+import { NAME_LENGTH, Sanitizer, containsSecret } from "../core/sanitize";
 import { OperationSnapshot, Submission, parseOperation, parseSubmissions } from "./status";
 
 export { DEFAULT_API_VERSION, DEFAULT_ENDPOINT };
