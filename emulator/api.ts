@@ -1,15 +1,16 @@
 // The programmatic interface of an emulator: the options startEmulator() takes and the Emulator
 // object tests drive. Kept apart from the implementation (emulator.ts) so the admin API, which
 // exposes the same operations over HTTP, depends on the interface and not on the implementation.
+//
+// One shape per part: what both APIs share at top level (core/api.ts), then `emu.cpp` and
+// `emu.ingestion`. The CPP methods also stay at top level, where they were before `emu.cpp`
+// existed, for the scripts that call them there: each one calls its namesake in `emu.cpp`.
 
-import type { Audience } from "./auth";
-import type { FaultRule } from "./faults";
-import type { MintOptions } from "./federation";
+import type { CoreEmulator } from "./core/api";
+import type { TlsOption } from "./core/tls";
+import type { CppEmulator } from "./cpp/api";
 import type { IngestionEmulator } from "./ingestion/api";
-import type { RecordedRequest, RequestFilter } from "./recorder";
-import type { OfferConfigPatch, Seed } from "./seed";
-import type { TlsOption } from "./tls";
-import type { OfferView, OperationView } from "./views";
+import type { Seed } from "./seed";
 
 export interface EmulatorOptions {
   /** Default "127.0.0.1". */
@@ -33,70 +34,22 @@ export interface EmulatorOptions {
   tls?: TlsOption;
 }
 
-export interface Emulator {
-  /** "http://127.0.0.1:PORT" (https with `tls`): base URL of the CPP routes AND the Azure AD authority host. */
-  readonly url: string;
+export interface Emulator extends CoreEmulator {
+  /** The CPP API served under /api/: publishers, offers and their operations. */
+  readonly cpp: CppEmulator;
   /**
-   * With `tls`: a file holding the PEM of the CA that signed the emulator's certificate, for
-   * NODE_EXTRA_CA_CERTS (read at process start only) or an https agent's `ca`. Undefined over HTTP.
-   */
-  readonly caCertPath: string | undefined;
-  /**
-   * The Product Ingestion API served under /rp/product-ingestion/ (ingestion-api.md): products,
-   * publish jobs, submissions and the switches of its quirks.
+   * The Product Ingestion API served under /rp/product-ingestion/: products, publish jobs,
+   * submissions and the switches of its quirks.
    */
   readonly ingestion: IngestionEmulator;
-  /** Every request in arrival order, token and admin requests included (a live array). */
-  readonly requests: RecordedRequest[];
-  clearRequests(): void;
-  /** Excludes /_emulator admin requests. */
-  countRequests(filter?: RequestFilter): number;
-  /** Returns the fault's id. Throws on an invalid rule. */
-  addFault(rule: FaultRule): string;
-  clearFaults(): void;
-  /**
-   * Creates the publisher/offer when missing. Takes a Partial<OfferConfig>; a property set to null
-   * resets that setting to its default.
-   */
-  configureOffer(publisherId: string, offerId: string, patch: OfferConfigPatch): void;
-  /** Same as POST publish/golive, without auth. Throws (409 OperationInProgress) if one is running. */
-  startOperation(
-    publisherId: string,
-    offerId: string,
-    kind: "publish" | "golive",
-    durationSeconds?: number,
-  ): OperationView;
-  /** Throws for an unknown offer. */
-  getOffer(publisherId: string, offerId: string): OfferView;
-  getOperation(operationId: string): OperationView | undefined;
-  /** The operation vanishes: subsequent GETs answer 404. Throws for an unknown id. */
-  deleteOperation(operationId: string): void;
-  advanceClock(seconds: number): void;
-  /** Every token accepted so far (static ones included) is rejected from now on (401). */
-  expireTokens(): void;
-  /**
-   * A valid bearer token, default publishers ["*"], the seed's lifetime, and good for both APIs
-   * unless `audience` names one.
-   */
-  issueToken(opts?: { publishers?: string[]; lifetimeSeconds?: number; audience?: Audience }): string;
-  /**
-   * A service restart that keeps all state (offers, operations, tokens, faults, the request log):
-   * stops listening — connections are refused, open ones cut, requests in flight dropped
-   * unprocessed — for `downtimeMs` (default 1000), then listens again on the same port.
-   */
-  restart(opts?: { downtimeMs?: number }): Promise<void>;
-  /**
-   * The emulator's test OIDC issuer, "<url>/_emulator/oidc": the `iss` of the tokens
-   * mintFederatedToken() makes, and the default issuer of a seed's federatedCredentials.
-   */
-  readonly federatedIssuer: string;
-  /**
-   * A federated token (an RS256 JWT, the stand-in for a GitHub Actions or Kubernetes token) for the
-   * client assertion of workload identity federation: write it to a file and point
-   * AZURE_FEDERATED_TOKEN_FILE at it. Default audience api://AzureADTokenExchange, lifetime 600
-   * emulated seconds, issuer `federatedIssuer`.
-   */
-  mintFederatedToken(opts: MintOptions): string;
-  /** Stops listening and destroys open, idle and hung connections. */
-  close(): Promise<void>;
+  /** @deprecated Use `emu.cpp.configureOffer`, which this calls. */
+  readonly configureOffer: CppEmulator["configureOffer"];
+  /** @deprecated Use `emu.cpp.startOperation`, which this calls. */
+  readonly startOperation: CppEmulator["startOperation"];
+  /** @deprecated Use `emu.cpp.getOffer`, which this calls. */
+  readonly getOffer: CppEmulator["getOffer"];
+  /** @deprecated Use `emu.cpp.getOperation`, which this calls. */
+  readonly getOperation: CppEmulator["getOperation"];
+  /** @deprecated Use `emu.cpp.deleteOperation`, which this calls. */
+  readonly deleteOperation: CppEmulator["deleteOperation"];
 }

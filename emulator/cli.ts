@@ -7,8 +7,9 @@ import { readFileSync } from "node:fs";
 import { isLoopback } from "../provider/core/loopback";
 import type { Emulator } from "./api";
 import { startEmulator } from "./emulator";
-import { defaultSeed, loadSeedFile, SeedError, type Seed } from "./seed";
-import type { TlsOption } from "./tls";
+import { SeedError } from "./core/validate";
+import { defaultSeed, loadSeedFile, type Seed } from "./seed";
+import type { TlsOption } from "./core/tls";
 
 export const USAGE = `Usage: cpp-emulator [options]
 

@@ -1,36 +1,28 @@
-// startEmulator(): builds one emulator (clock, state, tokens, faults, request log, server) and
-// implements the Emulator interface of api.ts over it. Every method is also reachable over HTTP
-// under /_emulator/ (admin.ts).
+// startEmulator(): builds one emulator — the shared services (clock, tokens, faults, request log,
+// federation, server) and each API's state — and implements the Emulator interface of api.ts over
+// them. Every method is also reachable over HTTP under /_emulator/ (routes.ts).
 
-import { handleAdmin, type AdminHost } from "./admin";
 import type { Emulator, EmulatorOptions } from "./api";
-import { TokenStore, type Audience } from "./auth";
-import { EmulatedClock } from "./clock";
-import type { Core } from "./core";
-import { offerNotFound } from "./errors";
-import { FaultStore, type FaultInfo, type FaultRule } from "./faults";
-import { FederationIssuer, type MintOptions } from "./federation";
-import type { IngestionEmulator } from "./ingestion/api";
+import type { CoreAdminHost } from "./core/adminRoutes";
+import { TokenStore, type Audience } from "./core/auth";
+import { EmulatedClock } from "./core/clock";
+import { FaultStore, type FaultInfo, type FaultRule } from "./core/faults";
+import { FederationIssuer, type MintOptions } from "./core/federation";
+import { Recorder, type RecordedRequest, type RequestFilter } from "./core/recorder";
+import { DEFAULT_TOKEN_LIFETIME_SECONDS } from "./core/seed";
+import { EmulatorServer } from "./core/server";
+import { resolveTls, type TlsMaterial } from "./core/tls";
+import { CppControl } from "./cpp/control";
+import { CppState, type CppCore } from "./cpp/state";
 import { IngestionControl } from "./ingestion/control";
-import { IngestionState } from "./ingestion/state";
-import { Recorder, type RecordedRequest, type RequestFilter } from "./recorder";
-import {
-  DEFAULT_TOKEN_LIFETIME_SECONDS,
-  defaultSeed,
-  parseOfferConfig,
-  parseSeed,
-  type OfferConfigPatch,
-  type Seed,
-} from "./seed";
-import { EmulatorServer } from "./server";
-import { EmulatorState, type Offer } from "./state";
-import { resolveTls, type TlsMaterial } from "./tls";
-import { offerView, operationView, type OfferView, type OperationView } from "./views";
+import { IngestionState, type IngestionCore } from "./ingestion/state";
+import { routeTable } from "./routes";
+import { defaultSeed, parseSeed, type Seed } from "./seed";
 
 const MAX_DOWNTIME_MS = 10 * 60 * 1000;
 const LOOPBACK_URL_HOSTS: Record<string, string> = { "0.0.0.0": "127.0.0.1", "::": "[::1]" };
 
-class EmulatorInstance implements AdminHost {
+class EmulatorInstance implements Emulator, CoreAdminHost {
   url = "";
   readonly caCertPath: string | undefined;
   readonly federation: FederationIssuer;
@@ -38,11 +30,16 @@ class EmulatorInstance implements AdminHost {
   readonly recorder = new Recorder();
   readonly faults = new FaultStore();
   readonly tokens: TokenStore;
-  readonly state: EmulatorState;
-  readonly ingestionState: IngestionState;
-  readonly ingestion: IngestionEmulator;
-  readonly core: Core;
+  readonly cpp: CppControl;
+  readonly ingestion: IngestionControl;
   readonly server: EmulatorServer;
+
+  // The CPP methods' old place (api.ts): calls of `emu.cpp`, nothing of their own.
+  readonly configureOffer: Emulator["configureOffer"] = (...args) => this.cpp.configureOffer(...args);
+  readonly startOperation: Emulator["startOperation"] = (...args) => this.cpp.startOperation(...args);
+  readonly getOffer: Emulator["getOffer"] = (...args) => this.cpp.getOffer(...args);
+  readonly getOperation: Emulator["getOperation"] = (...args) => this.cpp.getOperation(...args);
+  readonly deleteOperation: Emulator["deleteOperation"] = (...args) => this.cpp.deleteOperation(...args);
 
   constructor(seed: Seed, options: EmulatorOptions, tls?: TlsMaterial) {
     this.caCertPath = tls?.caCertPath;
@@ -53,15 +50,10 @@ class EmulatorInstance implements AdminHost {
       seed.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS,
       seed.staticTokens ?? {},
     );
-    this.state = new EmulatorState(this.clock, seed);
-    this.ingestionState = new IngestionState(this.clock, seed.ingestion);
-    this.ingestion = new IngestionControl(this.ingestionState);
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
-    this.core = {
+    const services: CppCore & IngestionCore = {
       clock: this.clock,
-      state: this.state,
-      ingestion: this.ingestionState,
       tokens: this.tokens,
       faults: this.faults,
       recorder: this.recorder,
@@ -70,10 +62,14 @@ class EmulatorInstance implements AdminHost {
       get url() {
         return self.url;
       },
+      state: new CppState(this.clock, seed.publishers),
+      ingestion: new IngestionState(this.clock, seed.ingestion),
     };
+    this.cpp = new CppControl(services);
+    this.ingestion = new IngestionControl(services.ingestion);
     const quiet = options.quiet ?? true;
-    this.server = new EmulatorServer(this.core, {
-      admin: (ctx) => handleAdmin(this, ctx),
+    this.server = new EmulatorServer(services, {
+      route: routeTable(services, this),
       log: quiet ? undefined : (options.log ?? ((line) => console.log(line))),
       tls: tls && { cert: tls.cert, key: tls.key },
     });
@@ -101,35 +97,6 @@ class EmulatorInstance implements AdminHost {
 
   listFaults(): FaultInfo[] {
     return this.faults.list();
-  }
-
-  configureOffer(publisherId: string, offerId: string, patch: OfferConfigPatch): void {
-    this.state.configure(publisherId, offerId, parseOfferConfig(patch, "patch"));
-  }
-
-  startOperation(
-    publisherId: string,
-    offerId: string,
-    kind: "publish" | "golive",
-    durationSeconds?: number,
-  ): OperationView {
-    const offer = this.requireOffer(publisherId, offerId);
-    const op = this.state.startSubmission(offer, kind, { durationSeconds, queued: true });
-    return operationView(this.core, offer, op);
-  }
-
-  getOffer(publisherId: string, offerId: string): OfferView {
-    return offerView(this.core, this.requireOffer(publisherId, offerId));
-  }
-
-  getOperation(operationId: string): OperationView | undefined {
-    const op = this.state.operation(operationId);
-    const offer = op && this.state.offer(op.publisherId, op.offerId);
-    return op && offer ? operationView(this.core, offer, op) : undefined;
-  }
-
-  deleteOperation(operationId: string): void {
-    this.state.deleteOperation(operationId);
   }
 
   advanceClock(seconds: number): void {
@@ -182,12 +149,6 @@ class EmulatorInstance implements AdminHost {
     const actual = await this.server.listen(host, port);
     const urlHost = LOOPBACK_URL_HOSTS[host] ?? (host.includes(":") ? `[${host}]` : host);
     this.url = `${this.caCertPath === undefined ? "http" : "https"}://${urlHost}:${actual}`;
-  }
-
-  private requireOffer(publisherId: string, offerId: string): Offer {
-    const offer = this.state.offer(publisherId, offerId);
-    if (offer === undefined) throw offerNotFound(publisherId, offerId);
-    return offer;
   }
 }
 

@@ -2,7 +2,7 @@
 // is `{"error": {"code", "message", "details"?}}` (ingestion-api.md §6): lower camel-case codes, and
 // `details` (inner errors) present unless the real service was seen to leave them out.
 
-import { ServiceError } from "../errors";
+import { ServiceError } from "../core/errors";
 import type { IngestionErrorItem } from "./settings";
 
 /** An ingestion error answer; `details` undefined means the body has no `details` at all. */

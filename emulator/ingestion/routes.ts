@@ -9,10 +9,9 @@
 // Leniencies of the live service that clients rely on: `//` in paths, query names in any case
 // (`externalid`, `externalID`, `$Version`), `$schema` URLs on either host.
 
-import { canAccess, refusalOf, type Principal } from "../auth";
-import type { Core } from "../core";
-import { internalError, ServiceError } from "../errors";
-import { isPlainObject, matchPath, sendJson, type RequestContext } from "../http";
+import { authenticate, canAccess, type Principal } from "../core/auth";
+import { internalError, ServiceError } from "../core/errors";
+import { isPlainObject, selectRoute, sendJson, type RequestContext } from "../core/http";
 import {
   detailNotReady,
   forbidden,
@@ -39,7 +38,7 @@ import {
   renderSubmission,
 } from "./render";
 import { SCHEMA_HOSTS } from "./settings";
-import { evaluateJob, type IngestionState, type Job, type Product } from "./state";
+import { evaluateJob, type IngestionCore, type IngestionState, type Job, type Product } from "./state";
 
 /** The path segments after /rp/product-ingestion (empty ones from `//` dropped), or undefined. */
 export function matchIngestion(segments: readonly string[]): string[] | undefined {
@@ -48,7 +47,7 @@ export function matchIngestion(segments: readonly string[]): string[] | undefine
 }
 
 interface Call {
-  core: Core;
+  core: IngestionCore;
   state: IngestionState;
   ctx: RequestContext;
   principal: Principal;
@@ -69,17 +68,15 @@ const ROUTES: { method: "GET" | "POST"; pattern: string[]; handle: Handler }[] =
 ];
 
 /** Serves one request under /rp/product-ingestion/; `rest` comes from matchIngestion. */
-export function handleIngestion(core: Core, ctx: RequestContext, rest: string[]): void {
+export function handleIngestion(core: IngestionCore, ctx: RequestContext, rest: string[]): void {
   try {
-    const principal = authenticate(core, ctx);
+    const principal = authenticate(core, ctx.req.headers.authorization, "graph", unauthorized);
     const version = resolveVersion(core.ingestion, ctx);
-    const candidates = ROUTES.map((r) => ({ r, params: matchPath(r.pattern, rest) })).filter(
-      (c): c is { r: (typeof ROUTES)[number]; params: string[] } => c.params !== undefined,
-    );
-    if (candidates.length === 0) throw noRoute(ctx.rawPath);
-    const hit = candidates.find((c) => c.r.method === ctx.method);
-    if (hit === undefined) throw methodNotAllowed(ctx.method, candidates.map((c) => c.r.method).join(", "));
-    hit.r.handle({ core, state: core.ingestion, ctx, principal, version }, hit.params);
+    const { route, params } = selectRoute(ROUTES, rest, ctx.method, {
+      notFound: () => noRoute(ctx.rawPath),
+      wrongMethod: (allow) => methodNotAllowed(ctx.method, allow),
+    });
+    route.handle({ core, state: core.ingestion, ctx, principal, version }, params);
   } catch (e) {
     const error = e instanceof ServiceError ? e : internalError(e);
     sendJson(ctx.res, error.status, ingestionErrorBody(error), error.headers);
@@ -91,13 +88,6 @@ export function queryParam(ctx: RequestContext, name: string): string | undefine
   const wanted = name.toLowerCase();
   for (const [k, v] of ctx.query) if (k.toLowerCase() === wanted) return v;
   return undefined;
-}
-
-function authenticate(core: Core, ctx: RequestContext): Principal {
-  const result = core.tokens.authenticate(ctx.req.headers.authorization, "graph");
-  if (result.ok) return result.principal;
-  const { message, wwwAuthenticate } = refusalOf(result.reason, "graph", core.url);
-  throw unauthorized(message, wwwAuthenticate);
 }
 
 const VERSION_FORMAT = /^\d{4}-\d{2}-\d{2}(-preview\d+)?$/;

@@ -1,17 +1,17 @@
 // The Product Ingestion emulator's settings (the switches of ingestion-api.md §7 and the defaults of
 // new jobs), its part of the seed, and their validation. Validation is as strict as the rest of the
-// seed (emulator/seed.ts): an unknown key or a wrong value fails with the path that holds it.
+// seed (core/validate.ts): an unknown key or a wrong value fails with the path that holds it.
 
 import {
   checkKeys,
   describe,
+  expectBoolean,
   expectEnum,
   expectObject,
   expectSeconds,
   expectString,
   fail,
-  SeedError,
-} from "../seed";
+} from "../core/validate";
 
 /** The hosts a `$schema` URL may name; requests may use either, replies use the chosen one. */
 export const SCHEMA_HOSTS = {
@@ -201,11 +201,6 @@ export function applySettingsPatch(
 type Json = unknown;
 
 const SETTINGS_KEYS = Object.keys(INGESTION_DEFAULTS) as (keyof IngestionSettings)[];
-
-function expectBoolean(v: Json, path: string): boolean {
-  if (typeof v !== "boolean") fail(path, `must be true or false, got ${describe(v)}`);
-  return v;
-}
 
 function expectGuid(v: Json, path: string): string {
   const s = expectString(v, path);
@@ -406,5 +401,3 @@ export function parseIngestionSeed(v: Json, path: string): IngestionSeed {
   }
   return out;
 }
-
-export { SeedError };

@@ -1,11 +1,12 @@
 // The emulated Product Ingestion world: products, their submissions and configure jobs, and the
-// rules that change them (start a job, cancel it). Like the CPP part (emulator/operation.ts), nothing
+// rules that change them (start a job, cancel it). Like the CPP part (emulator/cpp/operation.ts), nothing
 // time-dependent is stored: a job's status, result, end and applied resources are derived from the
 // emulated clock on every read, so advancing the clock "just works".
 
 import { randomUUID } from "node:crypto";
 
-import type { EmulatedClock } from "../clock";
+import type { EmulatedClock } from "../core/clock";
+import type { Core } from "../core/services";
 import { cannotCancelCompleted, cannotCancelPastPointOfNoReturn, publishInProgress } from "./errors";
 import {
   applySettingsPatch,
@@ -19,6 +20,11 @@ import {
   type PublishTarget,
   type ScriptedResult,
 } from "./settings";
+
+/** The services the Product Ingestion routes read: the shared ones and this state. */
+export interface IngestionCore extends Core {
+  readonly ingestion: IngestionState;
+}
 
 export interface Product {
   /** The GUID of `product/<guid>`. */

@@ -123,7 +123,7 @@ describe("emulator: admin API over HTTP", () => {
   });
 
   it("GET and DELETE /operations/{id}", async () => {
-    const id = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation?.id ?? "";
+    const id = ctx.emu.cpp.getOffer("contoso", "contoso-offer").currentOperation?.id ?? "";
     assert.equal((await admin("GET", `/operations/${id}`)).json<OperationView>().id, id);
     assert.equal((await admin("DELETE", `/operations/${id}`)).status, 204);
     assert.equal((await get(ctx.emu, cpp(`${CONTOSO}/operations/${id}`))).status, 404);
@@ -137,7 +137,7 @@ describe("emulator: admin API over HTTP", () => {
     assert.equal(reply.status, 200);
     const after = reply.json<{ now: string }>().now;
     assert.ok(Date.parse(after) - Date.parse(before) >= 600_000);
-    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").status, "succeeded");
+    assert.equal(ctx.emu.cpp.getOffer("contoso", "contoso-offer").status, "succeeded");
     assert.equal((await admin("POST", "/clock", { advanceSeconds: -1 })).status, 400);
   });
 

@@ -25,7 +25,7 @@ describe("emulator: async cancel of a migrated offer", () => {
   const ctx = useEmulator({}, "test");
 
   it("answers 202 with a relative Location to a cancellation operation of its own", async () => {
-    const running = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation;
+    const running = ctx.emu.cpp.getOffer("contoso", "contoso-offer").currentOperation;
     assert.ok(running);
     const reply = await post(ctx.emu, cpp(`${CONTOSO}/cancel`));
     assert.equal(reply.status, 202);
@@ -34,13 +34,13 @@ describe("emulator: async cancel of a migrated offer", () => {
     assert.notEqual(m[1], running.id);
     assert.equal(reply.headers.get("operation-location"), null);
 
-    const cancellation = ctx.emu.getOperation(m[1]);
+    const cancellation = ctx.emu.cpp.getOperation(m[1]);
     assert.equal(cancellation?.kind, "cancellation");
     assert.equal(cancellation?.cancels, running.id);
   });
 
   it("runs the cancellation for cancelSeconds, then the operation is canceled", async () => {
-    const running = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation;
+    const running = ctx.emu.cpp.getOffer("contoso", "contoso-offer").currentOperation;
     assert.ok(running);
     const location = (await post(ctx.emu, cpp(`${CONTOSO}/cancel`))).headers.get("location") ?? "";
     const originalPath = cpp(`${CONTOSO}/operations/${running.id}`);
@@ -70,10 +70,10 @@ describe("emulator: async cancel of a migrated offer", () => {
     assert.equal(original.cancellationRequestState, undefined);
     assert.ok(original.steps.some((s) => s.status === "canceled"));
 
-    const offer = ctx.emu.getOffer("contoso", "contoso-offer");
+    const offer = ctx.emu.cpp.getOffer("contoso", "contoso-offer");
     assert.equal(offer.status, "canceled");
     assert.equal(offer.currentOperation, undefined);
-    assert.equal(ctx.emu.getOperation(running.id)?.canceledBy, cancellation.id);
+    assert.equal(ctx.emu.cpp.getOperation(running.id)?.canceledBy, cancellation.id);
     const events = offer.history.map((h) => h.event);
     assert.ok(events.includes("cancelRequested"), events.join());
     assert.ok(events.includes("operationCanceled"), events.join());
@@ -84,14 +84,14 @@ describe("emulator: async cancel of a migrated offer", () => {
   });
 
   it("says 'completed' when the offer's vocabulary is completed", async () => {
-    ctx.emu.configureOffer("contoso", "contoso-offer", { vocabulary: "completed" });
+    ctx.emu.cpp.configureOffer("contoso", "contoso-offer", { vocabulary: "completed" });
     const location = (await post(ctx.emu, cpp(`${CONTOSO}/cancel`))).headers.get("location") ?? "";
     ctx.emu.advanceClock(5);
     assert.equal((await getOperationAt(ctx.emu, location)).status, "completed");
   });
 
   it("array-wraps the cancellation operation when the offer uses arrayBody", async () => {
-    ctx.emu.configureOffer("contoso", "contoso-offer", { arrayBody: true });
+    ctx.emu.cpp.configureOffer("contoso", "contoso-offer", { arrayBody: true });
     const location = (await post(ctx.emu, cpp(`${CONTOSO}/cancel`))).headers.get("location") ?? "";
     const body = (await get(ctx.emu, location)).json<OperationBody[]>();
     assert.equal(body.length, 1);
@@ -99,16 +99,16 @@ describe("emulator: async cancel of a migrated offer", () => {
   });
 
   it("reports that nothing was canceled when the operation finishes before the cancellation lands", async () => {
-    ctx.emu.configureOffer("contoso", "contoso-offer", { cancelSeconds: 120 });
-    const running = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation;
+    ctx.emu.cpp.configureOffer("contoso", "contoso-offer", { cancelSeconds: 120 });
+    const running = ctx.emu.cpp.getOffer("contoso", "contoso-offer").currentOperation;
     ctx.emu.advanceClock(550); // 50 s left; the cancellation needs 120
     const location = (await post(ctx.emu, cpp(`${CONTOSO}/cancel`))).headers.get("location") ?? "";
     ctx.emu.advanceClock(120);
     const cancellation = await getOperationAt(ctx.emu, location);
     assert.equal(cancellation.status, "complete");
     assert.match(cancellation.steps[0].messages.at(-1)?.messageHtml ?? "", /finished before/);
-    assert.equal(ctx.emu.getOperation(running?.id ?? "")?.status, "complete");
-    assert.equal(ctx.emu.getOperation(cancellation.id)?.outcome, "alreadyFinished");
+    assert.equal(ctx.emu.cpp.getOperation(running?.id ?? "")?.status, "complete");
+    assert.equal(ctx.emu.cpp.getOperation(cancellation.id)?.outcome, "alreadyFinished");
   });
 
   it("a repeated cancel gets its own cancellation; the first one to land wins", async () => {
@@ -119,9 +119,9 @@ describe("emulator: async cancel of a migrated offer", () => {
     ctx.emu.advanceClock(10);
     const a = await getOperationAt(ctx.emu, first);
     const b = await getOperationAt(ctx.emu, second);
-    assert.equal(ctx.emu.getOperation(a.id)?.outcome, "canceled");
-    assert.equal(ctx.emu.getOperation(b.id)?.outcome, "alreadyCanceled");
-    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").status, "canceled");
+    assert.equal(ctx.emu.cpp.getOperation(a.id)?.outcome, "canceled");
+    assert.equal(ctx.emu.cpp.getOperation(b.id)?.outcome, "alreadyCanceled");
+    assert.equal(ctx.emu.cpp.getOffer("contoso", "contoso-offer").status, "canceled");
   });
 });
 
@@ -129,7 +129,7 @@ describe("emulator: sync cancel", () => {
   const ctx = useEmulator({}, "test");
 
   it("answers 200 with no Location and no body, and the operation is canceled at once", async () => {
-    const running = ctx.emu.startOperation("contoso", "legacy-offer", "publish");
+    const running = ctx.emu.cpp.startOperation("contoso", "legacy-offer", "publish");
     const reply = await post(ctx.emu, cpp(`${LEGACY}/cancel`));
     assert.equal(reply.status, 200);
     assert.equal(reply.headers.get("location"), null);
@@ -137,7 +137,7 @@ describe("emulator: sync cancel", () => {
     assert.equal(reply.text, "");
     const op = (await get(ctx.emu, running.location)).json<OperationBody>();
     assert.equal(op.status, "canceled");
-    const offer = ctx.emu.getOffer("contoso", "legacy-offer");
+    const offer = ctx.emu.cpp.getOffer("contoso", "legacy-offer");
     assert.equal(offer.status, "canceled");
     assert.deepEqual(
       offer.operations.map((o) => o.kind),
@@ -150,8 +150,8 @@ describe("emulator: cancel of a non-migrated offer (async)", () => {
   const ctx = useEmulator({}, "test");
 
   it("answers with /api/operations/p$o$n$slot and the operation can be polled with $ or %24", async () => {
-    ctx.emu.configureOffer("contoso", "legacy-offer", { cancelMode: "async" });
-    ctx.emu.startOperation("contoso", "legacy-offer", "publish");
+    ctx.emu.cpp.configureOffer("contoso", "legacy-offer", { cancelMode: "async" });
+    ctx.emu.cpp.startOperation("contoso", "legacy-offer", "publish");
     const reply = await post(ctx.emu, cpp(`${LEGACY}/cancel`), {
       body: { metadata: { "notification-emails": "a@x.com,b@y.com" } },
     });
@@ -164,7 +164,7 @@ describe("emulator: cancel of a non-migrated offer (async)", () => {
     assert.equal(op.notificationEmails, "a@x.com,b@y.com");
     ctx.emu.advanceClock(5);
     assert.equal((await getOperationAt(ctx.emu, location)).status, "complete");
-    assert.equal(ctx.emu.getOffer("contoso", "legacy-offer").status, "canceled");
+    assert.equal(ctx.emu.cpp.getOffer("contoso", "legacy-offer").status, "canceled");
   });
 });
 
@@ -172,7 +172,7 @@ describe("emulator: location header quirks", () => {
   const ctx = useEmulator({}, "test");
 
   it("operation-location-absolute: the 2018 Operation-Location header, absolute and without api-version", async () => {
-    ctx.emu.configureOffer("contoso", "contoso-offer", { locationHeader: "operation-location-absolute" });
+    ctx.emu.cpp.configureOffer("contoso", "contoso-offer", { locationHeader: "operation-location-absolute" });
     const reply = await post(ctx.emu, cpp(`${CONTOSO}/cancel`));
     assert.equal(reply.status, 202);
     assert.equal(reply.headers.get("location"), null);
@@ -188,17 +188,17 @@ describe("emulator: location header quirks", () => {
   });
 
   it("operation-location-absolute uses the publishers form even for non-migrated offers", async () => {
-    ctx.emu.configureOffer("contoso", "legacy-offer", {
+    ctx.emu.cpp.configureOffer("contoso", "legacy-offer", {
       cancelMode: "async",
       locationHeader: "operation-location-absolute",
     });
-    ctx.emu.startOperation("contoso", "legacy-offer", "publish");
+    ctx.emu.cpp.startOperation("contoso", "legacy-offer", "publish");
     const url = (await post(ctx.emu, cpp(`${LEGACY}/cancel`))).headers.get("operation-location") ?? "";
     assert.match(url, /\/api\/publishers\/contoso\/offers\/legacy-offer\/operations\/[0-9a-f-]{36}$/);
   });
 
   it("none: 202 without any location header; the submissions list shows the outcome", async () => {
-    ctx.emu.configureOffer("contoso", "contoso-offer", { locationHeader: "none" });
+    ctx.emu.cpp.configureOffer("contoso", "contoso-offer", { locationHeader: "none" });
     const reply = await post(ctx.emu, cpp(`${CONTOSO}/cancel`));
     assert.equal(reply.status, 202);
     assert.equal(reply.headers.get("location"), null);
@@ -212,7 +212,7 @@ describe("emulator: location header quirks", () => {
   });
 
   it("applies to publish and go-live answers too", async () => {
-    ctx.emu.configureOffer("fabrikam", "fabrikam-vm", { locationHeader: "none" });
+    ctx.emu.cpp.configureOffer("fabrikam", "fabrikam-vm", { locationHeader: "none" });
     const reply = await post(ctx.emu, cpp(`${FABRIKAM}/publish`));
     assert.equal(reply.status, 202);
     assert.equal(reply.headers.get("location"), null);
@@ -236,15 +236,15 @@ describe("emulator: nothing to cancel", () => {
     assert.equal(op.status, "complete");
     assert.match(op.steps[0].messages.at(-1)?.messageHtml ?? "", /no operation to cancel/i);
 
-    const offer = ctx.emu.getOffer("fabrikam", "fabrikam-vm");
+    const offer = ctx.emu.cpp.getOffer("fabrikam", "fabrikam-vm");
     assert.equal(offer.status, "neverPublished");
-    assert.equal(ctx.emu.getOperation(op.id)?.cancels, null);
-    assert.equal(ctx.emu.getOperation(op.id)?.outcome, "nothingToCancel");
+    assert.equal(ctx.emu.cpp.getOperation(op.id)?.cancels, null);
+    assert.equal(ctx.emu.cpp.getOperation(op.id)?.outcome, "nothingToCancel");
     assert.ok(offer.history.some((h) => h.event === "nothingToCancel" && h.operationId === op.id));
   });
 
   it("answers 202 even when the offer cancels synchronously, and after a finished operation", async () => {
-    ctx.emu.startOperation("contoso", "legacy-offer", "publish", 10);
+    ctx.emu.cpp.startOperation("contoso", "legacy-offer", "publish", 10);
     ctx.emu.advanceClock(10);
     const reply = await post(ctx.emu, cpp(`${LEGACY}/cancel`));
     assert.equal(reply.status, 202);
@@ -252,7 +252,7 @@ describe("emulator: nothing to cancel", () => {
       reply.headers.get("location") ?? "",
       /^\/api\/operations\/contoso\$legacy-offer\$2\$preview\?/,
     );
-    assert.equal(ctx.emu.getOffer("contoso", "legacy-offer").status, "succeeded");
+    assert.equal(ctx.emu.cpp.getOffer("contoso", "legacy-offer").status, "succeeded");
   });
 });
 
@@ -260,10 +260,10 @@ describe("emulator: failing cancellation", () => {
   const ctx = useEmulator({}, "test");
 
   it("ends the cancellation 'failed' with an error-level step message; the operation keeps running", async () => {
-    ctx.emu.configureOffer("contoso", "contoso-offer", {
+    ctx.emu.cpp.configureOffer("contoso", "contoso-offer", {
       failCancellation: { message: "Certification cannot be interrupted." },
     });
-    const running = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation;
+    const running = ctx.emu.cpp.getOffer("contoso", "contoso-offer").currentOperation;
     const location = (await post(ctx.emu, cpp(`${CONTOSO}/cancel`))).headers.get("location") ?? "";
     ctx.emu.advanceClock(5);
     const op = await getOperationAt(ctx.emu, location);
@@ -273,14 +273,14 @@ describe("emulator: failing cancellation", () => {
     assert.equal(last?.messageHtml, "Certification cannot be interrupted.");
     assert.equal(last?.level, "error");
     assert.equal(op.messages[0]?.level, "error");
-    assert.equal(ctx.emu.getOperation(running?.id ?? "")?.status, "running");
-    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").status, "running");
+    assert.equal(ctx.emu.cpp.getOperation(running?.id ?? "")?.status, "running");
+    assert.equal(ctx.emu.cpp.getOffer("contoso", "contoso-offer").status, "running");
 
     // Clearing the quirk makes the next cancel work.
-    ctx.emu.configureOffer("contoso", "contoso-offer", { failCancellation: null });
+    ctx.emu.cpp.configureOffer("contoso", "contoso-offer", { failCancellation: null });
     await post(ctx.emu, cpp(`${CONTOSO}/cancel`));
     ctx.emu.advanceClock(5);
-    assert.equal(ctx.emu.getOperation(running?.id ?? "")?.status, "canceled");
+    assert.equal(ctx.emu.cpp.getOperation(running?.id ?? "")?.status, "canceled");
   });
 });
 
@@ -303,7 +303,7 @@ describe("emulator: cancel request body", () => {
       body: { metadata: { "notification-emails": "a@x.com, b@y.com" } },
     });
     const id = MIGRATED_LOCATION.exec(reply.headers.get("location") ?? "")?.[1] ?? "";
-    assert.deepEqual(ctx.emu.getOperation(id)?.notificationEmails, ["a@x.com", "b@y.com"]);
+    assert.deepEqual(ctx.emu.cpp.getOperation(id)?.notificationEmails, ["a@x.com", "b@y.com"]);
     // Migrated offers do not echo them in the operation body.
     assert.equal(
       "notificationEmails" in (await getOperationAt(ctx.emu, reply.headers.get("location") ?? "")),
@@ -323,7 +323,7 @@ describe("emulator: cancel request body", () => {
       const reply = await post(ctx.emu, cpp(`${CONTOSO}/cancel`), { body });
       assert.equal(reply.status, 400, reply.text);
       assertCppError(reply, 400);
-      const offer = ctx.emu.getOffer("contoso", "contoso-offer");
+      const offer = ctx.emu.cpp.getOffer("contoso", "contoso-offer");
       assert.deepEqual(
         offer.operations.map((o) => o.kind),
         ["publish"],

@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
+import { waitFor } from "./helpers";
+
 const CLI = resolve(__dirname, "../../emulator/cli.js");
 
 interface Launched {
@@ -92,13 +94,14 @@ describe("emulator: CLI", function () {
     );
     assert.equal(res.status, 202);
     await res.text();
-    await new Promise((r) => setTimeout(r, 100));
+    // Each request's line is written once its response has finished: wait for the second one.
+    const lines = () => cli.stdout().trim().split("\n");
+    await waitFor("the cancel's log line", () => lines().length >= 4);
 
-    const lines = cli.stdout().trim().split("\n");
-    assert.equal(lines.length, 4);
-    assert.match(lines[2], /POST \/demo-tenant\/oauth2\/token 200 \d+ms$/);
+    assert.equal(lines().length, 4);
+    assert.match(lines()[2], /POST \/demo-tenant\/oauth2\/token 200 \d+ms$/);
     assert.match(
-      lines[3],
+      lines()[3],
       /POST \/api\/publishers\/contoso\/offers\/contoso-offer\/cancel\?api-version=2017-10-31 202/,
     );
     assert.ok(!cli.stdout().includes(token.access_token));

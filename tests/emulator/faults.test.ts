@@ -89,8 +89,8 @@ describe("emulator: status faults", () => {
     ctx.emu.addFault({ times: 2, fault: { type: "status", status: 503 } });
     assert.equal((await get(ctx.emu, OFFER, { token: null })).status, 503);
     assert.equal((await post(ctx.emu, CANCEL)).status, 503);
-    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").status, "running");
-    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").operations.length, 1);
+    assert.equal(ctx.emu.cpp.getOffer("contoso", "contoso-offer").status, "running");
+    assert.equal(ctx.emu.cpp.getOffer("contoso", "contoso-offer").operations.length, 1);
   });
 
   it("never applies to admin requests", async () => {
@@ -239,7 +239,7 @@ describe("emulator: foreignLocation", () => {
       /^http:\/\/evil\.example:9\/api\/publishers\/contoso\/offers\/contoso-offer\/operations\/[0-9a-f-]{36}\?api-version=2017-10-31$/,
     );
     // The cancel itself happened.
-    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").operations.length, 2);
+    assert.equal(ctx.emu.cpp.getOffer("contoso", "contoso-offer").operations.length, 2);
     // Used up.
     assert.match((await post(ctx.emu, CANCEL)).headers.get("location") ?? "", /^\/api\//);
   });

@@ -72,12 +72,12 @@ describe("emulator: publish and go-live", () => {
     const publish = await post(ctx.emu, cpp(`${CONTOSO}/publish`));
     assert.match(assertCppError(publish, 409, "OperationInProgress").message, /already in progress/);
     assertCppError(await post(ctx.emu, cpp(`${CONTOSO}/golive`)), 409, "OperationInProgress");
-    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").operations.length, 1);
+    assert.equal(ctx.emu.cpp.getOffer("contoso", "contoso-offer").operations.length, 1);
   });
 
   it("accepts a new publish once the running one has finished", async () => {
     ctx.emu.advanceClock(600);
-    assert.equal(ctx.emu.getOffer("contoso", "contoso-offer").status, "succeeded");
+    assert.equal(ctx.emu.cpp.getOffer("contoso", "contoso-offer").status, "succeeded");
     const reply = await post(ctx.emu, cpp(`${CONTOSO}/publish`));
     assert.equal(reply.status, 202);
   });
@@ -85,12 +85,12 @@ describe("emulator: publish and go-live", () => {
   it("records the notification emails of a publish body and rejects malformed JSON without side effects", async () => {
     const bad = await post(ctx.emu, cpp(`${FABRIKAM}/publish`), { body: '{"metadata": ' });
     assertCppError(bad, 400, "BadRequest");
-    assert.equal(ctx.emu.getOffer("fabrikam", "fabrikam-vm").operations.length, 0);
+    assert.equal(ctx.emu.cpp.getOffer("fabrikam", "fabrikam-vm").operations.length, 0);
     const ok = await post(ctx.emu, cpp(`${FABRIKAM}/publish`), {
       body: { metadata: { "notification-emails": "a@x,b@y" } },
     });
     assert.equal(ok.status, 202);
-    assert.deepEqual(ctx.emu.getOffer("fabrikam", "fabrikam-vm").operations[0].notificationEmails, [
+    assert.deepEqual(ctx.emu.cpp.getOffer("fabrikam", "fabrikam-vm").operations[0].notificationEmails, [
       "a@x",
       "b@y",
     ]);
@@ -109,7 +109,7 @@ describe("emulator: publish and go-live", () => {
     const done = await getOperationAt(ctx.emu, reply.headers.get("location") ?? "");
     assert.equal(done.status, "complete");
     assert.equal(done.liveLinks.length, 1);
-    assert.equal(ctx.emu.getOffer("fabrikam", "fabrikam-vm").operations[0].slot, "production");
+    assert.equal(ctx.emu.cpp.getOffer("fabrikam", "fabrikam-vm").operations[0].slot, "production");
   });
 
   it("non-migrated offers answer with /api/operations/{p}${o}${n}${slot}", async () => {
@@ -131,7 +131,7 @@ describe("emulator: GET operation", () => {
   const ctx = useEmulator({}, "test");
 
   async function seededOperation(): Promise<{ id: string; path: string }> {
-    const current = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation;
+    const current = ctx.emu.cpp.getOffer("contoso", "contoso-offer").currentOperation;
     assert.ok(current);
     return { id: current.id, path: cpp(`${CONTOSO}/operations/${current.id}`) };
   }
@@ -166,7 +166,7 @@ describe("emulator: GET operation", () => {
   });
 
   it("derives status, steps and progress from the emulated clock", async () => {
-    const view = ctx.emu.startOperation("fabrikam", "fabrikam-vm", "publish", 100);
+    const view = ctx.emu.cpp.startOperation("fabrikam", "fabrikam-vm", "publish", 100);
     const path = cpp(`${FABRIKAM}/operations/${view.id}`);
     const at = async () => (await get(ctx.emu, path)).json<OperationBody>();
 
@@ -204,8 +204,8 @@ describe("emulator: GET operation", () => {
   });
 
   it("can say 'completed' instead of 'complete' (vocabulary)", async () => {
-    ctx.emu.configureOffer("fabrikam", "fabrikam-vm", { vocabulary: "completed" });
-    const view = ctx.emu.startOperation("fabrikam", "fabrikam-vm", "publish", 10);
+    ctx.emu.cpp.configureOffer("fabrikam", "fabrikam-vm", { vocabulary: "completed" });
+    const view = ctx.emu.cpp.startOperation("fabrikam", "fabrikam-vm", "publish", 10);
     ctx.emu.advanceClock(10);
     const op = (await get(ctx.emu, cpp(`${FABRIKAM}/operations/${view.id}`))).json<OperationBody>();
     assert.equal(op.status, "completed");
@@ -213,7 +213,7 @@ describe("emulator: GET operation", () => {
   });
 
   it("wraps the object in a one-element array when the offer uses arrayBody", async () => {
-    ctx.emu.configureOffer("contoso", "contoso-offer", { arrayBody: true });
+    ctx.emu.cpp.configureOffer("contoso", "contoso-offer", { arrayBody: true });
     const { id, path } = await seededOperation();
     const body = (await get(ctx.emu, path)).json<OperationBody[]>();
     assert.ok(Array.isArray(body));
@@ -222,7 +222,7 @@ describe("emulator: GET operation", () => {
   });
 
   it("serves non-migrated operations at /api/operations/p$o$n$slot, with literal $ and with %24", async () => {
-    const view = ctx.emu.startOperation("contoso", "legacy-offer", "publish");
+    const view = ctx.emu.cpp.startOperation("contoso", "legacy-offer", "publish");
     assert.equal(view.location, "/api/operations/contoso$legacy-offer$1$preview?api-version=2017-10-31");
     const literal = (await get(ctx.emu, view.location)).json<OperationBody>();
     const encoded = (
@@ -249,16 +249,16 @@ describe("emulator: GET operation", () => {
   it("answers 404 for an operation of another offer, and after deleteOperation", async () => {
     const { id, path } = await seededOperation();
     assertCppError(await get(ctx.emu, cpp(`${LEGACY}/operations/${id}`)), 404, "OperationNotFound");
-    ctx.emu.deleteOperation(id);
+    ctx.emu.cpp.deleteOperation(id);
     assertCppError(await get(ctx.emu, path), 404, "OperationNotFound");
-    assert.equal(ctx.emu.getOperation(id), undefined);
+    assert.equal(ctx.emu.cpp.getOperation(id), undefined);
   });
 
   it("runs faster with timeScale", async () => {
     const fast = await startEmulator({ timeScale: 600 }); // the seeded 600 s publish takes ~1 s
     try {
-      const id = fast.getOffer("contoso", "contoso-offer").currentOperation?.id ?? "";
-      assert.equal(fast.getOperation(id)?.status, "running");
+      const id = fast.cpp.getOffer("contoso", "contoso-offer").currentOperation?.id ?? "";
+      assert.equal(fast.cpp.getOperation(id)?.status, "running");
       // Inherently real time (timeScale maps real seconds to emulated ones), so no advanceClock:
       // the publish must finish on its own, well before the 600 real seconds it would take at 1x.
       const status = async () =>
@@ -283,9 +283,9 @@ describe("emulator: submissions list", () => {
   }
 
   it("lists submissions newest first, in both spellings of the reference", async () => {
-    const first = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation?.id;
+    const first = ctx.emu.cpp.getOffer("contoso", "contoso-offer").currentOperation?.id;
     ctx.emu.advanceClock(600);
-    const second = ctx.emu.startOperation("contoso", "contoso-offer", "golive").id;
+    const second = ctx.emu.cpp.startOperation("contoso", "contoso-offer", "golive").id;
     const items = await list();
     assert.deepEqual(
       items.map((i) => i.id),
@@ -316,7 +316,7 @@ describe("emulator: submissions list", () => {
   });
 
   it("filters with status= or submissionState=, case-insensitively", async () => {
-    const running = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation?.id;
+    const running = ctx.emu.cpp.getOffer("contoso", "contoso-offer").currentOperation?.id;
     assert.deepEqual(
       (await list("?status=running")).map((i) => i.id),
       [running],
@@ -370,7 +370,7 @@ describe("emulator: offer status", () => {
     assert.equal(running.steps.length, 4);
     ctx.emu.advanceClock(600);
     assert.equal((await status(CONTOSO)).status, "succeeded");
-    ctx.emu.startOperation("contoso", "contoso-offer", "golive");
+    ctx.emu.cpp.startOperation("contoso", "contoso-offer", "golive");
     assert.equal((await status(CONTOSO)).status, "notStarted");
     await post(ctx.emu, cpp(`${CONTOSO}/cancel`));
     ctx.emu.advanceClock(5);
@@ -380,7 +380,7 @@ describe("emulator: offer status", () => {
   });
 
   it("emits GUID operation ids", () => {
-    const id = ctx.emu.getOffer("contoso", "contoso-offer").currentOperation?.id ?? "";
+    const id = ctx.emu.cpp.getOffer("contoso", "contoso-offer").currentOperation?.id ?? "";
     assert.match(id, GUID);
   });
 });

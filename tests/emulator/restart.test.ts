@@ -42,7 +42,7 @@ describe("emulator: restart", () => {
     assert.equal((await get(ctx.emu, cpp(`${CONTOSO}/status`))).status, 500);
     assert.ok(ctx.emu.requests.length > requestsBefore);
     assert.equal(
-      ctx.emu.getOffer("contoso", "contoso-offer").history.filter((h) => h.event === "cancelRequested")
+      ctx.emu.cpp.getOffer("contoso", "contoso-offer").history.filter((h) => h.event === "cancelRequested")
         .length,
       1,
     );
@@ -61,7 +61,7 @@ describe("emulator: restart", () => {
     // Inherently real time: a latency fault holds a request on a real timer (not the emulated
     // clock), so "never processed later" can only be shown by letting that much real time pass.
     await new Promise((resolve) => setTimeout(resolve, latencyMs + 200));
-    const history = ctx.emu.getOffer("contoso", "contoso-offer").history;
+    const history = ctx.emu.cpp.getOffer("contoso", "contoso-offer").history;
     assert.equal(history.filter((h) => h.event === "cancelRequested").length, 0);
   });
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 import { defaultSeed, parseSeed, SeedError, startEmulator, type Seed } from "../../emulator";
-import { cpp, get, offerPath, post } from "./helpers";
+import { cpp, get, offerPath, post, waitFor } from "./helpers";
 
 /** tsc does not copy the JSON file to dist/, so find it in the source tree above this file (or cwd). */
 function exampleSeedFile(): string {
@@ -25,9 +25,9 @@ describe("emulator: seeds", () => {
     const emu = await startEmulator();
     try {
       assert.match(emu.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-      assert.equal(emu.getOffer("contoso", "contoso-offer").currentOperation?.status, "running");
-      assert.equal(emu.getOffer("contoso", "legacy-offer").config.cancelMode, "sync");
-      assert.equal(emu.getOffer("fabrikam", "fabrikam-vm").status, "neverPublished");
+      assert.equal(emu.cpp.getOffer("contoso", "contoso-offer").currentOperation?.status, "running");
+      assert.equal(emu.cpp.getOffer("contoso", "legacy-offer").config.cancelMode, "sync");
+      assert.equal(emu.cpp.getOffer("fabrikam", "fabrikam-vm").status, "neverPublished");
     } finally {
       await emu.close();
     }
@@ -104,13 +104,13 @@ describe("emulator: seeds", () => {
     const emu = await startEmulator();
     try {
       assert.throws(
-        () => emu.configureOffer("contoso", "contoso-offer", { cancelSeconds: -5 }),
+        () => emu.cpp.configureOffer("contoso", "contoso-offer", { cancelSeconds: -5 }),
         /cancelSeconds/,
       );
-      emu.configureOffer("contoso", "contoso-offer", { cancelSeconds: 50 });
-      assert.equal(emu.getOffer("contoso", "contoso-offer").config.cancelSeconds, 50);
-      emu.configureOffer("contoso", "contoso-offer", { cancelSeconds: null });
-      assert.equal(emu.getOffer("contoso", "contoso-offer").config.cancelSeconds, 5);
+      emu.cpp.configureOffer("contoso", "contoso-offer", { cancelSeconds: 50 });
+      assert.equal(emu.cpp.getOffer("contoso", "contoso-offer").config.cancelSeconds, 50);
+      emu.cpp.configureOffer("contoso", "contoso-offer", { cancelSeconds: null });
+      assert.equal(emu.cpp.getOffer("contoso", "contoso-offer").config.cancelSeconds, 5);
     } finally {
       await emu.close();
     }
@@ -134,8 +134,8 @@ describe("emulator: lifecycle", () => {
     try {
       assert.notEqual(a.url, b.url);
       a.advanceClock(600);
-      assert.equal(a.getOffer("contoso", "contoso-offer").status, "succeeded");
-      assert.equal(b.getOffer("contoso", "contoso-offer").status, "running");
+      assert.equal(a.cpp.getOffer("contoso", "contoso-offer").status, "succeeded");
+      assert.equal(b.cpp.getOffer("contoso", "contoso-offer").status, "running");
       assert.equal(
         (await get(b, cpp(offerPath("contoso", "contoso-offer")), { token: a.issueToken() })).status,
         401,
@@ -166,7 +166,8 @@ describe("emulator: lifecycle", () => {
     const emu = await startEmulator({ quiet: false, log: (l) => lines.push(l) });
     try {
       await get(emu, cpp(offerPath("contoso", "contoso-offer")));
-      await new Promise((r) => setTimeout(r, 20));
+      // The line is written once the response has finished, which may be after the client read it.
+      await waitFor("the request's log line", () => lines.length > 0);
       assert.equal(lines.length, 1);
       assert.match(
         lines[0],

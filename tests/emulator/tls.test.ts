@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import type { PeerCertificate, TLSSocket } from "node:tls";
 
 import { startEmulator, type Emulator } from "../../emulator";
-import { CA_DIR_ENV, generateCa, generateLeaf, writeCaDir } from "../../emulator/tls";
+import { CA_DIR_ENV, generateCa, generateLeaf, writeCaDir } from "../../emulator/core/tls";
 import { waitFor } from "./helpers";
 
 const CLI = resolve(__dirname, "../../emulator/cli.js");

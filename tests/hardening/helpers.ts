@@ -13,7 +13,7 @@ import type { AddressInfo, Socket } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, FaultRule, OfferConfigPatch, Seed, startEmulator } from "../../emulator";
-import { resolveTls } from "../../emulator/tls";
+import { resolveTls } from "../../emulator/core/tls";
 import { CancellationInputs, checkInputs } from "../../provider/kit/checks";
 import { clearTokenCache } from "../../provider/core/credentials";
 import * as lifecycle from "../../provider/cpp/lifecycle";

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../../emulator";
-import { resolveTls } from "../../emulator/tls";
+import { resolveTls } from "../../emulator/core/tls";
 import { clearTokenCache } from "../../provider/core/credentials";
 import { checkInputs } from "../../provider/kit/checks";
 import * as lifecycle from "../../provider/cpp/lifecycle";

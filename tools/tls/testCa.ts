@@ -20,7 +20,7 @@ import { X509Certificate, createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, delimiter, dirname, join, resolve } from "node:path";
 
-import { CA_CERT_FILE, CA_DIR_ENV, CA_KEY_FILE, writeCaDir } from "../../emulator/tls";
+import { CA_CERT_FILE, CA_DIR_ENV, CA_KEY_FILE, writeCaDir } from "../../emulator/core/tls";
 
 /** The checkout: the first directory with a package.json above this file (dist/ or not). */
 function repoRoot(): string {

@@ -1,7 +1,8 @@
-// Every error the emulated CPP service answers with, each built once here: its status, its code and
-// the wording of its message. The wire shape is `{"error":{"code","message"}}` for every 4xx/5xx
-// (cpp-api.md §5). Route modules, the state rules and the admin API throw these; the server turns
-// them into responses. Azure AD's token errors have a shape of their own and live in aad.ts.
+// The error answers every part of the emulator shares: ServiceError (thrown by route modules, state
+// rules and the admin API; the server turns it into a response), its default wire shape
+// `{"error":{"code","message"}}` (the CPP API's, and that of the admin API, unknown paths and
+// injected faults), and the errors no one API owns. Each API's own errors live in its folder
+// (cpp/errors.ts, ingestion/errors.ts); Entra's token errors have a shape of their own (entra.ts).
 
 /** An error answer of the emulated service. Thrown; the server writes it (see server.ts). */
 export class ServiceError extends Error {
@@ -22,55 +23,15 @@ export function errorBody(code: string, message: string): { error: { code: strin
 
 export const badRequest = (message: string): ServiceError => new ServiceError(400, "BadRequest", message);
 
-export const invalidApiVersion = (allowed: string): ServiceError =>
-  new ServiceError(400, "InvalidAPIVersion", `Invalid api version. Allowed values are [${allowed}]`);
-
-export const invalidNotificationEmails = (message: string): ServiceError =>
-  new ServiceError(400, "InvalidNotificationEmails", message);
-
-export const unauthorized = (message: string, wwwAuthenticate: string): ServiceError =>
-  new ServiceError(401, "Unauthorized", message, { "WWW-Authenticate": wwwAuthenticate });
-
-export const forbidden = (client: string, publisherId: string): ServiceError =>
-  new ServiceError(
-    403,
-    "Forbidden",
-    `The client '${client}' does not have access to publisher '${publisherId}'.`,
-  );
-
 /** No route at this path; `what` names the family of routes looked in ("CPP resource", ...). */
 export const noResource = (what: string, rawPath: string): ServiceError =>
   new ServiceError(404, "NotFound", `No ${what} at ${rawPath.split("?")[0]}.`);
-
-export const publisherNotFound = (publisherId: string): ServiceError =>
-  new ServiceError(404, "PublisherNotFound", `Publisher '${publisherId}' does not exist.`);
-
-export const offerNotFound = (publisherId: string, offerId: string): ServiceError =>
-  new ServiceError(404, "OfferNotFound", `Offer '${offerId}' of publisher '${publisherId}' does not exist.`);
-
-/** `offerId` when the operation was looked up under an offer's path. */
-export const operationNotFound = (id: string, offerId?: string): ServiceError =>
-  new ServiceError(
-    404,
-    "OperationNotFound",
-    offerId === undefined
-      ? `Operation '${id}' does not exist.`
-      : `Operation '${id}' does not exist on offer '${offerId}'.`,
-  );
 
 /** `where` words the place for the message ("on this resource", "here"); `allow` lists the methods. */
 export const methodNotAllowed = (method: string, allow: string, where: string): ServiceError =>
   new ServiceError(405, "MethodNotAllowed", `${method} is not supported ${where}; use ${allow}.`, {
     Allow: allow,
   });
-
-export const operationInProgress = (runningId: string, runningKind: string, offerId: string): ServiceError =>
-  new ServiceError(
-    409,
-    "OperationInProgress",
-    `Operation ${runningId} (${runningKind}) is already in progress on offer ${offerId}; ` +
-      `cancel it or wait for it to finish.`,
-  );
 
 export const requestTooLarge = (limitBytes: number): ServiceError =>
   new ServiceError(413, "RequestEntityTooLarge", `Request bodies are limited to ${limitBytes} bytes.`);

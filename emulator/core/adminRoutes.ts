@@ -1,17 +1,16 @@
-// The admin API under /_emulator/: the programmatic Emulator interface over HTTP, for the CLI user
-// and for tests that run the emulator in another process. No authentication: the emulator refuses
-// non-loopback hosts unless told otherwise (see cli.ts).
+// The admin routes of what the APIs share, under /_emulator/: health, the request log, faults, the
+// clock, restart, tokens and the test OIDC issuer. Each API adds its own (cpp/admin.ts,
+// ingestion/admin.ts); emulator/routes.ts puts them in one table.
 
-import type { Emulator } from "./api";
+import type { CoreEmulator } from "./api";
 import { AUDIENCE_RESOURCES, type Audience } from "./auth";
-import { badRequest, methodNotAllowed, noResource, operationNotFound } from "./errors";
-import { FaultRuleError, type FaultRule } from "./faults";
-import { isPlainObject, matchPath, parseJsonBody, sendEmpty, sendJson, type RequestContext } from "./http";
-import { INGESTION_ADMIN_ROUTES } from "./ingestion/admin";
-import { parseOfferConfig, SeedError } from "./seed";
+import { badRequest } from "./errors";
+import type { FaultRule } from "./faults";
+import { isPlainObject, sendEmpty, sendJson } from "./http";
+import { jsonBody, objectBody, type AdminRoute } from "./admin";
 
-/** The operations the admin API exposes: the Emulator interface and two read-outs only it needs. */
-export interface AdminHost extends Emulator {
+/** What the shared admin routes drive: the shared interface and three read-outs only they need. */
+export interface CoreAdminHost extends CoreEmulator {
   /** Faults currently installed, for GET /_emulator/faults. */
   listFaults(): unknown[];
   /** Emulated now (ISO) and the clock speed. */
@@ -20,9 +19,7 @@ export interface AdminHost extends Emulator {
   federationDocuments(): { openidConfiguration: unknown; jwks: unknown };
 }
 
-type AdminHandler = (host: AdminHost, ctx: RequestContext, params: string[]) => void;
-
-const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
+export const CORE_ADMIN_ROUTES: readonly AdminRoute<CoreAdminHost>[] = [
   {
     method: "GET",
     pattern: ["health"],
@@ -67,53 +64,6 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
       sendEmpty(ctx.res, 204);
     },
   },
-  {
-    method: "GET",
-    pattern: ["offers", ":p", ":o"],
-    handle: (host, ctx, [p, o]) => sendJson(ctx.res, 200, host.getOffer(p, o)),
-  },
-  {
-    method: "PATCH",
-    pattern: ["offers", ":p", ":o"],
-    handle: (host, ctx, [p, o]) => {
-      const patch = parseOfferConfig(jsonBody(ctx) ?? {}, "body");
-      host.configureOffer(p, o, patch);
-      sendJson(ctx.res, 200, host.getOffer(p, o));
-    },
-  },
-  {
-    method: "POST",
-    pattern: ["offers", ":p", ":o", "operations"],
-    handle: (host, ctx, [p, o]) => {
-      const body = jsonBody(ctx) ?? {};
-      if (!isPlainObject(body)) throw badRequest("The body must be a JSON object.");
-      const { kind, durationSeconds } = body;
-      if (kind !== "publish" && kind !== "golive") {
-        throw badRequest(`kind must be "publish" or "golive", got ${JSON.stringify(kind)}.`);
-      }
-      if (durationSeconds !== undefined && durationSeconds !== null && typeof durationSeconds !== "number") {
-        throw badRequest("durationSeconds must be a number.");
-      }
-      sendJson(ctx.res, 201, host.startOperation(p, o, kind, durationSeconds ?? undefined));
-    },
-  },
-  {
-    method: "GET",
-    pattern: ["operations", ":id"],
-    handle: (host, ctx, [id]) => {
-      const view = host.getOperation(id);
-      if (view === undefined) throw operationNotFound(id);
-      sendJson(ctx.res, 200, view);
-    },
-  },
-  {
-    method: "DELETE",
-    pattern: ["operations", ":id"],
-    handle: (host, ctx, [id]) => {
-      host.deleteOperation(id);
-      sendEmpty(ctx.res, 204);
-    },
-  },
   { method: "GET", pattern: ["clock"], handle: (host, ctx) => sendJson(ctx.res, 200, host.clockInfo()) },
   {
     method: "POST",
@@ -154,8 +104,7 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
     method: "POST",
     pattern: ["tokens"],
     handle: (host, ctx) => {
-      const body = jsonBody(ctx) ?? {};
-      if (!isPlainObject(body)) throw badRequest("The body must be a JSON object.");
+      const body = objectBody(ctx);
       const { publishers, lifetimeSeconds, audience } = body;
       if (
         publishers !== undefined &&
@@ -187,8 +136,7 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
     method: "POST",
     pattern: ["federated-tokens"],
     handle: (host, ctx) => {
-      const body = jsonBody(ctx) ?? {};
-      if (!isPlainObject(body)) throw badRequest("The body must be a JSON object.");
+      const body = objectBody(ctx);
       const { subject, audience, lifetimeSeconds, issuer } = body;
       if (typeof subject !== "string" || subject === "")
         throw badRequest("subject must be a non-empty string.");
@@ -222,32 +170,4 @@ const ROUTES: { method: string; pattern: string[]; handle: AdminHandler }[] = [
     pattern: ["oidc", ".well-known", "jwks"],
     handle: (host, ctx) => sendJson(ctx.res, 200, host.federationDocuments().jwks),
   },
-  // The Product Ingestion part: /_emulator/ingestion/… (ingestion/admin.ts).
-  ...INGESTION_ADMIN_ROUTES,
 ];
-
-function jsonBody(ctx: RequestContext): unknown {
-  return parseJsonBody(ctx.body);
-}
-
-export function handleAdmin(host: AdminHost, ctx: RequestContext): void {
-  const segments = ctx.segments.slice(1); // drop "_emulator"
-  const candidates = ROUTES.map((r) => ({ r, params: matchPath(r.pattern, segments) })).filter(
-    (c) => c.params !== undefined,
-  );
-  if (candidates.length === 0) throw noResource("admin resource", ctx.rawPath);
-  const hit = candidates.find((c) => c.r.method === ctx.method);
-  if (hit === undefined) {
-    const allow = candidates.map((c) => c.r.method).join(", ");
-    throw methodNotAllowed(ctx.method, allow, "here");
-  }
-  try {
-    hit.r.handle(host, ctx, hit.params as string[]);
-  } catch (e) {
-    // Invalid rules, seeds and ranges thrown by the operations are the caller's mistake: 400.
-    if (e instanceof FaultRuleError || e instanceof SeedError || e instanceof RangeError) {
-      throw badRequest(e.message);
-    }
-    throw e;
-  }
-}

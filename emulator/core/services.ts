@@ -1,21 +1,17 @@
-// The services one emulator instance is made of, handed to the route modules. Keeping them in one
+// The shared services of one emulator instance, handed to the route modules. Keeping them in one
 // plain object (rather than module-level singletons) lets several emulators run in one process,
-// which parallel tests rely on.
+// which parallel tests rely on. Each API folder extends it with its own state (cpp/state.ts,
+// ingestion/state.ts); emulator.ts builds the one object that serves them all.
 
 import type { TokenStore } from "./auth";
 import type { EmulatedClock } from "./clock";
 import type { FaultStore } from "./faults";
 import type { FederationIssuer } from "./federation";
-import type { IngestionState } from "./ingestion/state";
 import type { Recorder } from "./recorder";
 import type { TenantConfig } from "./seed";
-import type { EmulatorState } from "./state";
 
 export interface Core {
   readonly clock: EmulatedClock;
-  readonly state: EmulatorState;
-  /** The Product Ingestion API's products, submissions and jobs. */
-  readonly ingestion: IngestionState;
   readonly tokens: TokenStore;
   readonly faults: FaultStore;
   readonly recorder: Recorder;

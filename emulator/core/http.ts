@@ -87,7 +87,7 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
   send(res, status, "", undefined, headers);
 }
 
-/** Answers with the CPP error shape (cpp-api.md §5). */
+/** Answers with the default error envelope of core/errors.ts (the CPP API's, among others). */
 export function sendError(res: ServerResponse, e: ServiceError): void {
   sendJson(res, e.status, errorBody(e.code, e.message), e.headers);
 }
@@ -105,8 +105,29 @@ export function parseJsonBody(body: string): unknown {
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
+/**
+ * The route of a table that a path and method select, with what its pattern captured. Throws
+ * `notFound()` when no pattern fits the path, and `wrongMethod(allow)` when some do but none for
+ * this method (`allow` lists theirs): each API words these in its own envelope.
+ */
+export function selectRoute<R extends { method: string; pattern: readonly string[] }>(
+  routes: readonly R[],
+  segments: readonly string[],
+  method: string,
+  refuse: { notFound: () => Error; wrongMethod: (allow: string) => Error },
+): { route: R; params: string[] } {
+  const fitting = routes.flatMap((route) => {
+    const params = matchPath(route.pattern, segments);
+    return params === undefined ? [] : [{ route, params }];
+  });
+  if (fitting.length === 0) throw refuse.notFound();
+  const hit = fitting.find((c) => c.route.method === method);
+  if (hit === undefined) throw refuse.wrongMethod(fitting.map((c) => c.route.method).join(", "));
+  return hit;
+}
+
 /** A path against a route pattern (`:name` segments capture); the captured values, or undefined. */
-export function matchPath(pattern: readonly string[], segments: readonly string[]): string[] | undefined {
+function matchPath(pattern: readonly string[], segments: readonly string[]): string[] | undefined {
   if (pattern.length !== segments.length) return undefined;
   const params: string[] = [];
   for (let i = 0; i < pattern.length; i++) {

@@ -129,3 +129,19 @@ export function refusalOf(
     wwwAuthenticate: `Bearer authorization_uri="${authorityUrl}/common/oauth2/authorize"${error}`,
   };
 }
+
+/**
+ * The principal of a request's Authorization header for a route of `audience`; otherwise throws the
+ * API's own 401, which `refuse` builds in its envelope from the services' words (refusalOf).
+ */
+export function authenticate(
+  services: { readonly tokens: TokenStore; readonly url: string },
+  header: string | undefined,
+  audience: Audience,
+  refuse: (message: string, wwwAuthenticate: string) => Error,
+): Principal {
+  const result = services.tokens.authenticate(header, audience);
+  if (result.ok) return result.principal;
+  const { message, wwwAuthenticate } = refusalOf(result.reason, audience, services.url);
+  throw refuse(message, wwwAuthenticate);
+}

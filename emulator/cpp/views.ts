@@ -3,11 +3,10 @@
 // by what, the offer's event history — so tests can assert on the emulator's ground truth rather
 // than only on what a client could observe.
 
-import type { Core } from "./core";
 import type { OperationKind, OperationRecord, Slot } from "./operation";
 import { operationPath, renderOperation, statusWord } from "./render";
 import type { ResolvedOfferConfig } from "./seed";
-import type { Offer } from "./state";
+import type { CppCore, Offer } from "./state";
 
 export interface OperationView {
   id: string;
@@ -62,7 +61,7 @@ export interface OfferView {
   history: OfferHistoryEntry[];
 }
 
-export function operationView(core: Core, offer: Offer, op: OperationRecord): OperationView {
+export function operationView(core: CppCore, offer: Offer, op: OperationRecord): OperationView {
   const ev = core.state.evaluate(op);
   const iso = (ms: number) => core.clock.iso(ms);
   const view: OperationView = {
@@ -88,7 +87,7 @@ export function operationView(core: Core, offer: Offer, op: OperationRecord): Op
   return view;
 }
 
-export function offerView(core: Core, offer: Offer): OfferView {
+export function offerView(core: CppCore, offer: Offer): OfferView {
   const current = core.state.inFlight(offer);
   const view: OfferView = {
     publisherId: offer.publisherId,

@@ -3,7 +3,7 @@
 // Pure functions of the state; no HTTP here.
 
 import type { DerivedMessage, Evaluation, OperationRecord, Phase, StepPhase } from "./operation";
-import type { EmulatorState, Offer } from "./state";
+import type { CppState, Offer } from "./state";
 import type { LocationHeaderMode, Vocabulary } from "./seed";
 
 export const API_VERSION = "2017-10-31";
@@ -23,7 +23,7 @@ export function submissionTypeWord(op: OperationRecord): string {
 }
 
 /** Relative URL of an operation in the form the offer's migration status dictates, with api-version. */
-export function operationPath(offer: Offer, op: OperationRecord, state: EmulatorState): string {
+export function operationPath(offer: Offer, op: OperationRecord, state: CppState): string {
   if (offer.config.pcMigrationStatus === "none") {
     // `$` stays literal: clients must keep it as received (cpp-api.md §1).
     const [p, o, n, slot] = state.legacyId(op).split("$");
@@ -37,7 +37,7 @@ export function locationHeaders(
   mode: LocationHeaderMode,
   offer: Offer,
   op: OperationRecord,
-  state: EmulatorState,
+  state: CppState,
   baseUrl: string,
 ): Record<string, string> {
   switch (mode) {
@@ -99,7 +99,7 @@ export function renderSteps(
 
 /** GET operation body (unwrapped; see operationBody for the array quirk). */
 export function renderOperation(
-  state: EmulatorState,
+  state: CppState,
   offer: Offer,
   op: OperationRecord,
   iso: (ms: number) => string,
@@ -127,7 +127,7 @@ export function renderOperation(
 }
 
 export function operationBody(
-  state: EmulatorState,
+  state: CppState,
   offer: Offer,
   op: OperationRecord,
   iso: (ms: number) => string,
@@ -143,7 +143,7 @@ function ticks(ms: number): number {
 
 /** A submissions list item, in both spellings the reference uses (cpp-api.md §3). */
 export function renderSubmission(
-  state: EmulatorState,
+  state: CppState,
   offer: Offer,
   op: OperationRecord,
   iso: (ms: number) => string,
@@ -176,7 +176,7 @@ export function renderSubmission(
   return item;
 }
 
-export function renderOffer(state: EmulatorState, offer: Offer, iso: (ms: number) => string): JsonObject {
+export function renderOffer(state: CppState, offer: Offer, iso: (ms: number) => string): JsonObject {
   const { status, latest } = state.offerStatus(offer);
   return {
     offerTypeId: OFFER_TYPE_ID,
@@ -191,11 +191,7 @@ export function renderOffer(state: EmulatorState, offer: Offer, iso: (ms: number
   };
 }
 
-export function renderOfferStatus(
-  state: EmulatorState,
-  offer: Offer,
-  iso: (ms: number) => string,
-): JsonObject {
+export function renderOfferStatus(state: CppState, offer: Offer, iso: (ms: number) => string): JsonObject {
   const { status, latest } = state.offerStatus(offer);
   if (latest === undefined) {
     return { status, messages: [], steps: [], previewLinks: [], liveLinks: [] };

@@ -52,7 +52,7 @@ export interface AssertionClaims {
   iat?: number;
 }
 
-/** Why an assertion was refused; aad.ts turns each into AAD's code and message. */
+/** Why an assertion was refused; entra.ts turns each into AAD's code and message. */
 export type AssertionProblem =
   | { kind: "malformed"; detail: string }
   | { kind: "signature"; detail: string }

@@ -1,6 +1,7 @@
 // The HTTP server and its per-request pipeline:
-//   record → read body → (non-admin) injected fault → dispatch (admin | CPP | Product Ingestion |
-//   AAD) → error shape.
+//   record → read body → (non-admin) injected fault → route → error shape.
+// Which module answers a path (admin, one of the APIs, Entra) is the route table the composition
+// hands in (emulator/routes.ts), so this file knows none of the APIs.
 // It tracks every socket and every latency timer so close() finishes promptly even while clients
 // hold keep-alive connections or wait on a hung request.
 
@@ -9,20 +10,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 
-import { handleAad, matchAad } from "./aad";
-import type { Core } from "./core";
-import { internalError, noResource, requestTooLarge, ServiceError } from "./errors";
+import { internalError, requestTooLarge, ServiceError } from "./errors";
 import { applyFault } from "./faults";
 import { BodyTooLargeError, readBody, sendError, splitTarget, type RequestContext } from "./http";
-import { handleIngestion, matchIngestion } from "./ingestion/routes";
 import { isAdminPath, type RecordedRequest } from "./recorder";
-import { handleCpp } from "./routes";
+import type { Core } from "./services";
 
-/** Request bodies beyond this are refused (413); the CPP API never needs more. */
+/** Request bodies beyond this are refused (413); neither API ever needs more. */
 const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 export interface ServerOptions {
-  admin: (ctx: RequestContext) => void;
+  /** Answers one request (admin API included), or throws a ServiceError to answer with. */
+  route: (ctx: RequestContext) => void;
   /** One line per finished request; undefined = quiet. */
   log?: (line: string) => void;
   /** Serve HTTPS with this certificate and key (PEM); undefined = plain HTTP. */
@@ -141,8 +140,7 @@ export class EmulatorServer {
     const rawPath = req.url ?? "/";
     const method = (req.method ?? "GET").toUpperCase();
     try {
-      const admin = isAdminPath(rawPath);
-      if (!admin) {
+      if (!isAdminPath(rawPath)) {
         // Faults come before auth and routing: a throttled or dropped request has no side effect.
         const fault = this.core.faults.takeForRequest(method, rawPath);
         if (fault !== undefined && fault.type !== "foreignLocation") {
@@ -161,18 +159,7 @@ export class EmulatorServer {
         body: raw.toString("utf8"),
         record,
       };
-      const ingestion = admin ? undefined : matchIngestion(segments);
-      if (admin) {
-        this.options.admin(ctx);
-      } else if (ingestion !== undefined) {
-        handleIngestion(this.core, ctx, ingestion);
-      } else if (segments[0] === "api") {
-        handleCpp(this.core, ctx);
-      } else {
-        const aad = matchAad(segments);
-        if (aad === undefined) throw noResource("resource", rawPath);
-        handleAad(this.core, ctx, aad);
-      }
+      this.options.route(ctx);
     } catch (e) {
       sendError(res, e instanceof ServiceError ? e : internalError(e));
     }

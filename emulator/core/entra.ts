@@ -30,7 +30,7 @@
 import { randomUUID } from "node:crypto";
 
 import { AUDIENCE_RESOURCES, type Audience } from "./auth";
-import type { Core } from "./core";
+import type { Core } from "./services";
 import { AssertionError, JWT_BEARER_ASSERTION_TYPE, type AssertionProblem } from "./federation";
 import { sendJson, type RequestContext } from "./http";
 
@@ -56,7 +56,7 @@ function audienceOfScope(scope: string): Audience | undefined {
 
 const AUDIENCES = Object.keys(AUDIENCE_RESOURCES) as Audience[];
 
-class AadError extends Error {
+class EntraError extends Error {
   constructor(
     readonly status: number,
     readonly error: string,
@@ -67,7 +67,7 @@ class AadError extends Error {
   }
 }
 
-function sendAadError(core: Core, ctx: RequestContext, e: AadError): void {
+function sendEntraError(core: Core, ctx: RequestContext, e: EntraError): void {
   const traceId = randomUUID();
   const correlationId = randomUUID();
   // AAD's format: "2024-05-01 10:00:00Z".
@@ -90,13 +90,13 @@ function sendAadError(core: Core, ctx: RequestContext, e: AadError): void {
   );
 }
 
-export type AadRoute =
+export type EntraRoute =
   | { kind: "token"; tenant: string; version: "v1" | "v2" }
   | { kind: "openid"; tenant: string; version: "v1" | "v2" }
   | { kind: "keys"; tenant: string; version: "v1" | "v2" };
 
 /** Recognizes the AAD paths; anything else is not ours. */
-export function matchAad(segments: string[]): AadRoute | undefined {
+export function matchEntra(segments: string[]): EntraRoute | undefined {
   const [tenant, ...rest] = segments;
   if (tenant === undefined || tenant === "") return undefined;
   const path = rest.join("/");
@@ -109,13 +109,13 @@ export function matchAad(segments: string[]): AadRoute | undefined {
   return undefined;
 }
 
-export function handleAad(core: Core, ctx: RequestContext, route: AadRoute): void {
+export function handleEntra(core: Core, ctx: RequestContext, route: EntraRoute): void {
   try {
     if (route.kind === "openid") openidConfiguration(core, ctx, route);
     else if (route.kind === "keys") signingKeys(core, ctx, route);
     else token(core, ctx, route);
   } catch (e) {
-    if (e instanceof AadError) sendAadError(core, ctx, e);
+    if (e instanceof EntraError) sendEntraError(core, ctx, e);
     else throw e;
   }
 }
@@ -125,7 +125,7 @@ function tenantConfig(core: Core, tenant: string) {
     ? core.tenants[tenant]
     : undefined;
   if (config === undefined) {
-    throw new AadError(
+    throw new EntraError(
       400,
       "invalid_request",
       90002,
@@ -135,9 +135,9 @@ function tenantConfig(core: Core, tenant: string) {
   return config;
 }
 
-function openidConfiguration(core: Core, ctx: RequestContext, route: AadRoute): void {
+function openidConfiguration(core: Core, ctx: RequestContext, route: EntraRoute): void {
   if (ctx.method !== "GET")
-    throw new AadError(405, "invalid_request", 900561, "The endpoint only accepts GET requests.");
+    throw new EntraError(405, "invalid_request", 900561, "The endpoint only accepts GET requests.");
   tenantConfig(core, route.tenant);
   const base = `${core.url}/${encodeURIComponent(route.tenant)}`;
   const v2 = route.version === "v2";
@@ -176,9 +176,9 @@ function openidConfiguration(core: Core, ctx: RequestContext, route: AadRoute): 
 }
 
 /** The jwks_uri of the discovery documents. Access tokens here are opaque, so nothing signs them. */
-function signingKeys(core: Core, ctx: RequestContext, route: AadRoute): void {
+function signingKeys(core: Core, ctx: RequestContext, route: EntraRoute): void {
   if (ctx.method !== "GET")
-    throw new AadError(405, "invalid_request", 900561, "The endpoint only accepts GET requests.");
+    throw new EntraError(405, "invalid_request", 900561, "The endpoint only accepts GET requests.");
   tenantConfig(core, route.tenant);
   sendJson(ctx.res, 200, { keys: [] });
 }
@@ -186,7 +186,7 @@ function signingKeys(core: Core, ctx: RequestContext, route: AadRoute): void {
 function required(params: URLSearchParams, name: string): string {
   const value = params.get(name);
   if (value === null || value === "") {
-    throw new AadError(
+    throw new EntraError(
       400,
       "invalid_request",
       900144,
@@ -208,7 +208,7 @@ function checkAssertion(
 ): void {
   const type = required(params, "client_assertion_type");
   if (type !== JWT_BEARER_ASSERTION_TYPE) {
-    throw new AadError(400, "invalid_request", 90011, "Unexpected client assertion type.");
+    throw new EntraError(400, "invalid_request", 90011, "Unexpected client assertion type.");
   }
   try {
     core.federation.verify(required(params, "client_assertion"), credentials);
@@ -221,19 +221,19 @@ function checkAssertion(
 const aadTime = (epochSeconds: number): string =>
   new Date(epochSeconds * 1000).toISOString().replace(/\.\d+Z$/, "Z");
 
-function assertionError(problem: AssertionProblem): AadError {
+function assertionError(problem: AssertionProblem): EntraError {
   switch (problem.kind) {
     case "malformed":
-      return new AadError(400, "invalid_request", 50027, "JWT token is invalid or malformed.");
+      return new EntraError(400, "invalid_request", 50027, "JWT token is invalid or malformed.");
     case "signature":
-      return new AadError(
+      return new EntraError(
         401,
         "invalid_client",
         700027,
         `Client assertion contains an invalid signature. [Reason - ${problem.detail}]`,
       );
     case "lifetime":
-      return new AadError(
+      return new EntraError(
         401,
         "invalid_client",
         700024,
@@ -243,7 +243,7 @@ function assertionError(problem: AssertionProblem): AadError {
       );
     case "noMatch": {
       const aud = Array.isArray(problem.claims.aud) ? problem.claims.aud.join(",") : problem.claims.aud;
-      return new AadError(
+      return new EntraError(
         400,
         "invalid_request",
         70021,
@@ -271,21 +271,21 @@ function clientCredentials(
           secret: decodeURIComponent(decoded.slice(colon + 1)),
         };
       } catch {
-        throw new AadError(401, "invalid_client", 7000215, "The Basic authorization header is malformed.");
+        throw new EntraError(401, "invalid_client", 7000215, "The Basic authorization header is malformed.");
       }
     }
   }
   return { clientId: required(params, "client_id"), secret: params.get("client_secret") ?? undefined };
 }
 
-function token(core: Core, ctx: RequestContext, route: AadRoute): void {
+function token(core: Core, ctx: RequestContext, route: EntraRoute): void {
   if (ctx.method !== "POST")
-    throw new AadError(405, "invalid_request", 900561, "The endpoint only accepts POST requests.");
+    throw new EntraError(405, "invalid_request", 900561, "The endpoint only accepts POST requests.");
   const tenant = tenantConfig(core, route.tenant);
   const params = new URLSearchParams(ctx.body);
   const grantType = required(params, "grant_type");
   if (grantType !== "client_credentials") {
-    throw new AadError(
+    throw new EntraError(
       400,
       "unsupported_grant_type",
       70003,
@@ -297,7 +297,7 @@ function token(core: Core, ctx: RequestContext, route: AadRoute): void {
     ? tenant.clients[clientId]
     : undefined;
   if (client === undefined) {
-    throw new AadError(
+    throw new EntraError(
       401,
       "invalid_client",
       700016,
@@ -308,14 +308,14 @@ function token(core: Core, ctx: RequestContext, route: AadRoute): void {
   if (assertion) {
     checkAssertion(core, params, client.federatedCredentials ?? []);
   } else if (secret === undefined || secret === "") {
-    throw new AadError(
+    throw new EntraError(
       401,
       "invalid_client",
       7000216,
       "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
     );
   } else if (client.secret === undefined || secret !== client.secret) {
-    throw new AadError(
+    throw new EntraError(
       401,
       "invalid_client",
       7000215,
@@ -327,7 +327,7 @@ function token(core: Core, ctx: RequestContext, route: AadRoute): void {
     const resource = required(params, "resource");
     audience = audienceOfResource(resource);
     if (audience === undefined) {
-      throw new AadError(
+      throw new EntraError(
         400,
         "invalid_resource",
         500011,
@@ -338,7 +338,7 @@ function token(core: Core, ctx: RequestContext, route: AadRoute): void {
     const scope = required(params, "scope");
     audience = audienceOfScope(scope);
     if (audience === undefined) {
-      throw new AadError(
+      throw new EntraError(
         400,
         "invalid_scope",
         1002012,

@@ -1,18 +1,20 @@
-// The emulated world: publishers, offers, their operations, and the rules that change them
+// The emulated CPP world: publishers, offers, their operations, and the rules that change them
 // (start a publish/go-live, cancel, delete, reconfigure). Time-dependent state is never stored:
 // see operation.ts, which derives it from the clock.
 
 import { randomUUID } from "node:crypto";
 
-import type { EmulatedClock } from "./clock";
-import { badRequest, operationInProgress, operationNotFound } from "./errors";
+import type { EmulatedClock } from "../core/clock";
+import { badRequest } from "../core/errors";
+import type { Core } from "../core/services";
+import { checkId } from "../core/validate";
+import { operationInProgress, operationNotFound } from "./errors";
 import {
   OFFER_DEFAULTS,
   applyOfferPatch,
-  checkId,
   type OfferConfigPatch,
+  type PublisherConfig,
   type ResolvedOfferConfig,
-  type Seed,
   type SubmissionKind,
 } from "./seed";
 import {
@@ -24,6 +26,11 @@ import {
   type OperationRecord,
   type Slot,
 } from "./operation";
+
+/** The services the CPP routes and views read: the shared ones and this state. */
+export interface CppCore extends Core {
+  readonly state: CppState;
+}
 
 export interface HistoryEvent {
   /** Emulated epoch ms. */
@@ -40,7 +47,7 @@ export class Offer {
   readonly offerVersion = 1;
   /** Creation order, including deleted and cancellation operations. */
   readonly operations: OperationRecord[] = [];
-  /** Things that happened at request time; completions are derived (see EmulatorState.history). */
+  /** Things that happened at request time; completions are derived (see CppState.history). */
   readonly events: HistoryEvent[] = [];
 
   constructor(
@@ -71,7 +78,7 @@ export interface StartOptions {
 /** How long a new publish/go-live reports `notStarted` before its first step begins. */
 const MAX_QUEUED_MS = 1000;
 
-export class EmulatorState {
+export class CppState {
   private readonly publishers = new Map<string, Map<string, Offer>>();
   private readonly operations = new Map<string, OperationRecord>();
   /** `publisher$offer$publishingVersion$slot` → operation, for the non-migrated Location form. */
@@ -80,9 +87,9 @@ export class EmulatorState {
 
   constructor(
     private readonly clock: EmulatedClock,
-    seed: Seed,
+    publishers: Readonly<Record<string, PublisherConfig>> = {},
   ) {
-    for (const [publisherId, publisher] of Object.entries(seed.publishers ?? {})) {
+    for (const [publisherId, publisher] of Object.entries(publishers)) {
       this.publishers.set(publisherId, new Map());
       for (const [offerId, config] of Object.entries(publisher.offers ?? {})) {
         const offer = this.ensureOffer(publisherId, offerId);
