@@ -2,12 +2,12 @@
  * Child-process side of EngineStack.startUpInChild(): runs `pulumi up` for a program module through the
  * Automation API, exactly as the test process would, so that the test can SIGKILL the whole thing mid-run.
  *
- * Usage: node upChild.js <spec.json>   (spec: ChildUpSpec from stack.ts)
+ * Usage: node upChild.js <spec.json>   (spec: ChildUpSpec from childUp.ts)
  * The engine's display is streamed to stdout; the last line is "UP_CHILD_DONE" on success.
  */
 import * as fs from "fs";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
-import { ChildUpSpec, loadProgram } from "./stack";
+import { ChildUpSpec, loadProgram } from "./childUp";
 
 async function main(): Promise<void> {
   const specPath = process.argv[2];
