@@ -157,9 +157,12 @@ export class ConsumerProject {
       .version;
   }
 
-  /** Copies the program and writes the user tsconfig files; `tsc` runs with each, then compiles to bin/. */
-  async compileProgram(): Promise<void> {
-    fs.copyFileSync(path.join(FIXTURE_SOURCES, "index.ts"), path.join(this.dir, "index.ts"));
+  /**
+   * Copies the program (`consumer/<program>`, as the project's `index.ts`) and writes the user
+   * tsconfig files; `tsc` runs with each, then compiles to bin/.
+   */
+  async compileProgram(program = "index.ts"): Promise<void> {
+    fs.copyFileSync(path.join(FIXTURE_SOURCES, program), path.join(this.dir, "index.ts"));
     const tsc = path.join(this.dir, "node_modules", "typescript", "bin", "tsc");
     for (const [file, options] of Object.entries(USER_TSCONFIGS)) {
       const tsconfig = {
@@ -275,6 +278,21 @@ export class PackagedEmulator {
       kind: "publish",
       durationSeconds: 3600,
     });
+  }
+
+  /** Adds a product and starts a publish job of it that runs for an hour; resolves to its jobId. */
+  async runningJob(externalId: string): Promise<string> {
+    await this.admin("POST", "ingestion/products", { externalId });
+    const job = (await this.admin("POST", "ingestion/jobs", {
+      product: externalId,
+      runningSeconds: 3600,
+    })) as { jobId: string };
+    return job.jobId;
+  }
+
+  /** Changes the Product Ingestion API's switches (e.g. how a cancel is answered). */
+  async ingestionSettings(patch: Record<string, unknown>): Promise<void> {
+    await this.admin("PATCH", "ingestion/settings", patch);
   }
 
   async advanceClock(seconds: number): Promise<void> {

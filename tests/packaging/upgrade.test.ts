@@ -22,13 +22,18 @@ import {
  * fresh project, then replaced by this build with a plain `npm install`: a settled stack previews
  * with no change and its `up` sends nothing; a wait the old release recorded as pending resumes
  * under the new one without a second cancel; `refresh` and `destroy` load the provider that the
- * old release serialized into state.
+ * old release serialized into state. Each stack holds one resource of every kind the release ships.
  */
 interface Release {
   version: string;
   commit: string;
   /** The release's own `@pulumi/pulumi` peer range, when the SDK of this run lies outside it. */
   peerRange?: string;
+  /**
+   * The consumer program deployed with it (`consumer/<program>`), when not `index.ts`: releases that
+   * ship `IngestionJobCancellation` deploy one of those beside the CPP cancellation.
+   */
+  program?: string;
 }
 const RELEASES: Release[] = JSON.parse(
   fs.readFileSync(path.join(REPO, "tests", "packaging", "last-release.json"), "utf8"),
@@ -45,10 +50,24 @@ function upgradeFrom(LAST_RELEASE: Release): void {
     let emulator: PackagedEmulator;
     let lastRelease: string;
     let thisRelease: string;
-    const settled = (url: string) =>
-      emulatorConfig(url, { publisherId: "contoso", offerId: "contoso-offer" });
-    const waiting = (url: string) =>
-      emulatorConfig(url, { publisherId: "contoso", offerId: "slow-offer", timeoutSeconds: "3" });
+    /** Whether the release ships IngestionJobCancellation, so each stack also holds one of those. */
+    const withJobs = LAST_RELEASE.program === "withIngestion.ts";
+    /** The configure job each stack cancels (started on the emulator before the stack is deployed). */
+    const jobOf: Record<string, string> = {};
+    const stackConfig = (stack: "settled" | "waiting") => {
+      const program: Record<string, string> =
+        stack === "settled"
+          ? { publisherId: "contoso", offerId: "contoso-offer" }
+          : { publisherId: "contoso", offerId: "slow-offer", timeoutSeconds: "3" };
+      if (withJobs) program.jobId = jobOf[stack];
+      const config = emulatorConfig(emulator.url, program);
+      if (withJobs) config["marketplace:ingestionEndpoint"] = { value: emulator.url };
+      return config;
+    };
+    /** Resources per stack: the stack itself, the CPP cancellation and, where shipped, the job's. */
+    const resourcesPerStack = withJobs ? 3 : 2;
+    /** Cancels sent while deploying with the release: one per cancellation resource of each stack. */
+    const cancelsSent = withJobs ? 4 : 2;
 
     before(async function () {
       const engine = await ensurePulumi({ log: (line) => process.stderr.write(`[engine] ${line}\n`) });
@@ -97,21 +116,28 @@ function upgradeFrom(LAST_RELEASE: Release): void {
       const flags = LAST_RELEASE.peerRange !== undefined ? ["--legacy-peer-deps"] : [];
       mustSucceed(await npm(["install", ...flags], consumer.dir), "npm install (last release)");
       assert.equal(consumer.installedVersion("pulumi-marketplace-cancel"), LAST_RELEASE.version);
-      await consumer.compileProgram();
+      await consumer.compileProgram(LAST_RELEASE.program);
       // This checkout's emulator, over HTTPS: the releases before 0.3.0 ship one without --tls, and
       // the provider this test upgrades to signs in through @azure/identity (https authorities only).
       emulator = await consumer.startEmulator([], { fromRepository: true });
       await emulator.runningOffer("contoso", "slow-offer", { cancelSeconds: 120 });
+      if (withJobs) {
+        jobOf.settled = await emulator.runningJob("settled-offer");
+        jobOf.waiting = await emulator.runningJob("waiting-offer");
+      }
 
-      const done = await consumer.drive("up", "settled", settled(emulator.url));
+      const done = await consumer.drive("up", "settled", stackConfig("settled"));
       assert.ok(done.ok, done.error);
       assert.equal(done.outputs?.status.value, "succeeded", done.stdout);
+      if (withJobs) assert.equal(done.outputs?.jobStatus.value, "canceled", done.stdout);
 
-      // A 120-s cancellation with a 3-s timeout: the up fails and records the wait as pending.
-      const timedOut = await consumer.drive("up", "waiting", waiting(emulator.url));
+      // A 120-s cancellation with a 3-s timeout: the up fails and records the wait as pending. The
+      // job's cancel is answered "running" and takes effect 120 emulated seconds later, likewise.
+      if (withJobs) await emulator.ingestionSettings({ cancelMode: "async", asyncCancelSeconds: 120 });
+      const timedOut = await consumer.drive("up", "waiting", stackConfig("waiting"));
       assert.equal(timedOut.ok, false, timedOut.stdout);
       assert.match(String(timedOut.error), /recorded as pending; run `pulumi up` again to resume waiting/);
-      assert.equal(await emulator.cancelPosts(), 2);
+      assert.equal(await emulator.cancelPosts(), cancelsSent);
     });
 
     it(`installs ${THIS_VERSION} over it with a plain npm install`, async function () {
@@ -122,38 +148,46 @@ function upgradeFrom(LAST_RELEASE: Release): void {
 
     it("the settled stack previews with no change and its up sends nothing", async function () {
       const before = (await emulator.requests()).length;
-      const preview = await consumer.drive("preview", "settled", settled(emulator.url));
+      const preview = await consumer.drive("preview", "settled", stackConfig("settled"));
       assert.ok(preview.ok, preview.error);
-      assert.deepEqual(preview.changeSummary, { same: 2 }, preview.stdout);
-      const up = await consumer.drive("up", "settled", settled(emulator.url));
+      assert.deepEqual(preview.changeSummary, { same: resourcesPerStack }, preview.stdout);
+      const up = await consumer.drive("up", "settled", stackConfig("settled"));
       assert.ok(up.ok, up.error);
-      assert.deepEqual(up.resourceChanges, { same: 2 }, up.stdout);
+      assert.deepEqual(up.resourceChanges, { same: resourcesPerStack }, up.stdout);
       assert.equal(up.outputs?.status.value, "succeeded");
+      if (withJobs) assert.equal(up.outputs?.jobStatus.value, "canceled");
       assert.equal((await emulator.requests()).length, before, "no request of any kind");
     });
 
     it("the pending wait recorded by the last release resumes without a second cancel", async function () {
       await emulator.advanceClock(180); // the cancellation has finished on the service meanwhile
-      const up = await consumer.drive("up", "waiting", waiting(emulator.url));
+      const up = await consumer.drive("up", "waiting", stackConfig("waiting"));
       assert.ok(up.ok, `${up.error}\n${up.stdout}`);
       assert.equal(up.outputs?.status.value, "succeeded", up.stdout);
       assert.match(
         up.stdout,
         /resuming the wait for the cancellation requested at .* \(no new cancel is sent\)/,
       );
-      assert.equal(await emulator.cancelPosts(), 2);
+      if (withJobs) {
+        assert.equal(up.outputs?.jobStatus.value, "canceled", up.stdout);
+        assert.match(
+          up.stdout,
+          /job [0-9a-f-]{36}: resuming the wait for the cancel sent at .* \(no new cancel is sent/,
+        );
+      }
+      assert.equal(await emulator.cancelPosts(), cancelsSent);
     });
 
     it("refresh and destroy load the provider the last release serialized into state", async function () {
-      for (const stack of ["settled", "waiting"]) {
-        const config = stack === "settled" ? settled(emulator.url) : waiting(emulator.url);
+      for (const stack of ["settled", "waiting"] as const) {
+        const config = stackConfig(stack);
         const refresh = await consumer.drive("refresh", stack, config);
         assert.ok(refresh.ok, `${stack}: ${refresh.error}`);
         const destroy = await consumer.drive("destroy", stack, config);
         assert.ok(destroy.ok, `${stack}: ${destroy.error}`);
         assert.equal(destroy.resourceCount, 0);
       }
-      assert.equal(await emulator.cancelPosts(), 2);
+      assert.equal(await emulator.cancelPosts(), cancelsSent);
     });
   });
 }
