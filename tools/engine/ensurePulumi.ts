@@ -13,11 +13,32 @@
  *
  * Runs as a script too (`node dist/tools/engine/ensurePulumi.js`): progress goes to stderr and the binary's
  * path is the only thing printed on stdout, so `$(node dist/tools/engine/ensurePulumi.js)` works in shells.
+ * `--with yaml,sdkgen,actionlint` also ensures those programs (`goTools.ts`) and prints their paths after the
+ * CLI's, one a line, in the order given.
  */
-import { execFile, spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import {
+  cacheDir,
+  findRepoPath,
+  formatDuration,
+  goBuild,
+  isExecutableFile,
+  readWrapperModule,
+  replaceAtomically,
+  run,
+} from "./goBuild";
+import { withLock } from "./buildLock";
+import {
+  EnsuredTool,
+  EnsuredYamlHost,
+  ensureGoTool,
+  ensureYamlHostFor,
+  GO_TOOLS,
+  GoToolName,
+} from "./goTools";
+
+export { cacheDir } from "./goBuild";
 
 export type EngineSource = "path" | "cache" | "built";
 
@@ -43,9 +64,6 @@ const VERSION_SYMBOL = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Versio
 const NODEJS_PROVIDER_PLUGIN = "pulumi-resource-pulumi-nodejs";
 /** Free space we insist on before a build: module sources + build cache + a 115 MB binary, with headroom. */
 const MIN_FREE_BYTES = 4 * 1024 ** 3;
-const HEARTBEAT_MS = 30_000;
-/** A lock held longer than this is assumed abandoned even if its pid looks alive (pid reuse). */
-const LOCK_STALE_MS = 2 * 60 * 60 * 1000;
 
 // ---------------------------------------------------------------------------------------------------------
 // The pinned version. tools/engine/cli/go.mod is the single place it is written down: the Go build can only
@@ -56,57 +74,28 @@ const LOCK_STALE_MS = 2 * 60 * 60 * 1000;
 export interface CliPin {
   /** e.g. "3.276.0" */
   version: string;
-  /** The `go` directive of the wrapper module, e.g. "1.26": the oldest Go that can build it. */
+  /** The `go` directive of the wrapper module, e.g. "1.26.6": the oldest Go that can build it. */
   goVersion: string;
   /** Directory of the wrapper Go module (where `go build` runs). */
   moduleDir: string;
 }
 
-/** Finds `tools/engine/cli` from either the TypeScript source or its compiled copy under `dist/`. */
-function findCliModuleDir(): string {
-  let dir = __dirname;
-  for (;;) {
-    const candidate = path.join(dir, "tools", "engine", "cli", "go.mod");
-    if (fs.existsSync(candidate)) return path.dirname(candidate);
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      throw new Error(`cannot find tools/engine/cli/go.mod above ${__dirname}`);
-    }
-    dir = parent;
-  }
-}
-
 export function readCliPin(): CliPin {
-  const moduleDir = findCliModuleDir();
-  const goMod = fs.readFileSync(path.join(moduleDir, "go.mod"), "utf8");
-  const requireVersion = (modulePath: string): string | undefined => {
-    const escaped = modulePath.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    return new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+v(\\d+\\.\\d+\\.\\d+)\\b`, "m").exec(goMod)?.[1];
-  };
-  const pkg = requireVersion("github.com/pulumi/pulumi/pkg/v3");
-  const sdk = requireVersion("github.com/pulumi/pulumi/sdk/v3");
-  const goVersion = /^go\s+(\d+\.\d+)/m.exec(goMod)?.[1];
-  if (!pkg || !goVersion) {
-    throw new Error(
-      `${moduleDir}/go.mod must require github.com/pulumi/pulumi/pkg/v3 and declare a go version`,
-    );
+  const module = readWrapperModule(path.dirname(findRepoPath("tools/engine/cli/go.mod")));
+  const pkg = module.requires("github.com/pulumi/pulumi/pkg/v3");
+  const sdk = module.requires("github.com/pulumi/pulumi/sdk/v3");
+  if (!pkg) {
+    throw new Error(`${module.moduleDir}/go.mod must require github.com/pulumi/pulumi/pkg/v3`);
   }
   // pkg and sdk are released in lockstep; a mismatch builds a CLI whose engine and SDK disagree.
   if (sdk && sdk !== pkg) {
-    throw new Error(`${moduleDir}/go.mod requires pkg/v3 v${pkg} but sdk/v3 v${sdk}; they must match`);
+    throw new Error(`${module.moduleDir}/go.mod requires pkg/v3 v${pkg} but sdk/v3 v${sdk}; they must match`);
   }
-  return { version: pkg, goVersion, moduleDir };
+  return { version: pkg, goVersion: module.goVersion, moduleDir: module.moduleDir };
 }
 
 /** The Pulumi CLI version the tests are pinned to (from tools/engine/cli/go.mod). */
 export const PULUMI_CLI_VERSION: string = readCliPin().version;
-
-export function cacheDir(): string {
-  const explicit = process.env.PULUMI_MARKETPLACE_CANCEL_CACHE;
-  if (explicit) return path.resolve(explicit);
-  const xdg = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
-  return path.join(xdg, "pulumi-marketplace-cancel");
-}
 
 /** Root of the cached CLI for `version`: pass it as `PulumiCommand.get({ root })`. */
 export function cachedRoot(version: string = PULUMI_CLI_VERSION): string {
@@ -116,31 +105,6 @@ export function cachedRoot(version: string = PULUMI_CLI_VERSION): string {
 // ---------------------------------------------------------------------------------------------------------
 // Small process helpers.
 // ---------------------------------------------------------------------------------------------------------
-
-interface RunResult {
-  stdout: string;
-  stderr: string;
-}
-
-function run(
-  file: string,
-  args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { ...opts, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) {
-        reject(Object.assign(err, { stdout, stderr }));
-      } else {
-        resolve({ stdout, stderr });
-      }
-    });
-  });
-}
-
-function isErrnoException(err: unknown): err is NodeJS.ErrnoException {
-  return err instanceof Error && "code" in err;
-}
 
 /** Runs `<binary> version` and returns the semver without `v`. */
 async function pulumiVersion(binary: string): Promise<string> {
@@ -153,15 +117,6 @@ async function pulumiVersion(binary: string): Promise<string> {
   return match[1];
 }
 
-function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
 function whichOnPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
     if (!dir) continue;
@@ -169,17 +124,6 @@ function whichOnPath(name: string): string | undefined {
     if (isExecutableFile(candidate)) return candidate;
   }
   return undefined;
-}
-
-function formatDuration(ms: number): string {
-  const total = Math.round(ms / 1000);
-  const m = Math.floor(total / 60);
-  const s = total % 60;
-  return m > 0 ? `${m}m${String(s).padStart(2, "0")}s` : `${s}s`;
-}
-
-function formatGiB(bytes: number): string {
-  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -276,14 +220,6 @@ async function fromPath(log: (line: string) => void): Promise<EnsuredPulumi | un
   return { root: shimRoot, binary: shimBinary, version, source: "path" };
 }
 
-/** Creates `target` via a private temp name and a rename: concurrent test processes may race here. */
-function replaceAtomically(target: string, create: (tmp: string) => void): void {
-  const tmp = `${target}.${process.pid}.tmp`;
-  fs.rmSync(tmp, { force: true });
-  create(tmp);
-  fs.renameSync(tmp, target);
-}
-
 async function fromCache(version: string, log: (line: string) => void): Promise<EnsuredPulumi | undefined> {
   const root = cachedRoot(version);
   const binary = path.join(root, "bin", "pulumi");
@@ -304,262 +240,33 @@ async function fromCache(version: string, log: (line: string) => void): Promise<
   return { root, binary, version, source: "cache" };
 }
 
-interface GoEnv {
-  GOVERSION: string;
-  GOMODCACHE: string;
-  GOCACHE: string;
-  GOTOOLCHAIN: string;
-}
-
-function compareGoVersions(a: string, b: string): number {
-  const parts = (v: string): number[] =>
-    v
-      .replace(/^go/, "")
-      .split(/[^0-9]+/)
-      .filter((p) => p !== "")
-      .map(Number);
-  const [pa, pb] = [parts(a), parts(b)];
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-async function checkGo(pin: CliPin, log: (line: string) => void): Promise<GoEnv> {
-  const need = `Go ${pin.goVersion} is required to build the Pulumi CLI`;
-  const fallback =
-    "Install Go (https://go.dev/dl/), or install the Pulumi CLI (https://www.pulumi.com/docs/install/) " +
-    "and put `pulumi` on PATH so no build is needed.";
-  let stdout: string;
-  try {
-    ({ stdout } = await run("go", ["env", "-json", "GOVERSION", "GOMODCACHE", "GOCACHE", "GOTOOLCHAIN"], {
-      cwd: pin.moduleDir,
-    }));
-  } catch (err) {
-    if (isErrnoException(err) && err.code === "ENOENT") {
-      throw new Error(`${need}: \`go\` was not found on PATH. ${fallback}`);
-    }
-    const stderr = (err as { stderr?: string }).stderr ?? "";
-    throw new Error(`${need}: \`go env\` failed: ${stderr.trim() || String(err)}. ${fallback}`);
-  }
-  const env = JSON.parse(stdout) as GoEnv;
-  if (compareGoVersions(env.GOVERSION, pin.goVersion) < 0) {
-    // Since Go 1.21 an older `go` fetches the required toolchain from the module proxy by itself, unless
-    // GOTOOLCHAIN=local forbids it.
-    if (env.GOTOOLCHAIN === "local") {
-      throw new Error(`${need}: found ${env.GOVERSION} and GOTOOLCHAIN=local. ${fallback}`);
-    }
-    log(`found ${env.GOVERSION}; go will fetch the go${pin.goVersion} toolchain from the module proxy`);
-  }
-  return env;
-}
-
-/** Nearest existing ancestor, so free space can be measured before the directory is created. */
-function existingAncestor(dir: string): string {
-  let current = path.resolve(dir);
-  while (!fs.existsSync(current)) current = path.dirname(current);
-  return current;
-}
-
-function checkDiskSpace(dirs: Array<{ label: string; dir: string }>): void {
-  const seen = new Set<number>();
-  for (const { label, dir } of dirs) {
-    const probe = existingAncestor(dir);
-    const dev = fs.statSync(probe).dev;
-    if (seen.has(dev)) continue;
-    seen.add(dev);
-    const stats = fs.statfsSync(probe);
-    const free = stats.bavail * stats.bsize;
-    if (free < MIN_FREE_BYTES) {
-      throw new Error(
-        `Not enough free disk space to build the Pulumi CLI: ${label} (${dir}) is on a filesystem with ` +
-          `${formatGiB(free)} free; at least ${formatGiB(MIN_FREE_BYTES)} is needed. Free some space, or point ` +
-          "PULUMI_MARKETPLACE_CANCEL_CACHE / GOMODCACHE / GOCACHE at a larger filesystem.",
-      );
-    }
-  }
-}
-
-/** Keeps the last lines of the build's output for the error message. */
-class Tail {
-  private readonly lines: string[] = [];
-  constructor(private readonly max: number) {}
-  push(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length > this.max) this.lines.shift();
-  }
-  toString(): string {
-    return this.lines.join("\n");
-  }
-}
-
 async function build(pin: CliPin, log: (line: string) => void): Promise<EnsuredPulumi> {
-  const goEnv = await checkGo(pin, log);
   const root = cachedRoot(pin.version);
-  checkDiskSpace([
-    { label: "the engine cache", dir: root },
-    { label: "GOMODCACHE", dir: goEnv.GOMODCACHE },
-    { label: "GOCACHE", dir: goEnv.GOCACHE },
-  ]);
   const binDir = path.join(root, "bin");
   fs.mkdirSync(binDir, { recursive: true });
   // The plugin goes in first: the binary appearing is what marks the cache entry complete.
   installProviderPlugin(binDir);
-
-  const binary = path.join(binDir, "pulumi");
-  // Same directory as the target so the final rename is atomic (same filesystem).
-  const tmp = path.join(binDir, `.pulumi.${process.pid}.tmp`);
-  const args = [
-    "build",
-    "-trimpath",
-    "-ldflags",
-    `-s -w -X ${VERSION_SYMBOL}=v${pin.version}`,
-    "-o",
-    tmp,
-    CLI_PACKAGE,
-  ];
-  log(`building Pulumi CLI v${pin.version} with ${goEnv.GOVERSION} (cold: 10-25 min; warm go cache: <1 min)`);
-  log(
-    `  (cd ${pin.moduleDir} && CGO_ENABLED=0 go ${args.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(" ")})`,
+  await goBuild(
+    {
+      what: `Pulumi CLI v${pin.version}`,
+      module: readWrapperModule(pin.moduleDir),
+      goPackage: CLI_PACKAGE,
+      output: path.join(binDir, "pulumi"),
+      ldflags: `-X ${VERSION_SYMBOL}=v${pin.version}`,
+      minFreeBytes: MIN_FREE_BYTES,
+      expectedTime: "cold: 10-25 min; warm go cache: <1 min",
+      advice:
+        "Install Go (https://go.dev/dl/), or install the Pulumi CLI (https://www.pulumi.com/docs/install/) " +
+        "and put `pulumi` on PATH so no build is needed.",
+      verify: async (tmp) => {
+        const built = await pulumiVersion(tmp);
+        if (built !== pin.version)
+          throw new Error(`the built CLI reports v${built}, expected v${pin.version}`);
+      },
+    },
+    log,
   );
-
-  const started = Date.now();
-  const tail = new Tail(60);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn("go", args, {
-        cwd: pin.moduleDir,
-        env: { ...process.env, CGO_ENABLED: "0" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      const heartbeat = setInterval(() => {
-        log(`  still building Pulumi CLI v${pin.version} (${formatDuration(Date.now() - started)} elapsed)`);
-      }, HEARTBEAT_MS);
-      // `go build` without -v prints only module downloads and errors; pass those through as they come.
-      const forward = (chunk: Buffer): void => {
-        for (const line of chunk.toString("utf8").split("\n")) {
-          if (line.trim() === "") continue;
-          tail.push(line);
-          log(`  | ${line}`);
-        }
-      };
-      child.stdout.on("data", forward);
-      child.stderr.on("data", forward);
-      child.on("error", (err) => {
-        clearInterval(heartbeat);
-        reject(err);
-      });
-      child.on("close", (code, signal) => {
-        clearInterval(heartbeat);
-        if (code === 0) resolve();
-        else reject(new Error(`go build exited with ${signal ?? `code ${code}`}`));
-      });
-    });
-    const built = await pulumiVersion(tmp);
-    if (built !== pin.version) {
-      throw new Error(`the built CLI reports v${built}, expected v${pin.version}`);
-    }
-    fs.chmodSync(tmp, 0o755);
-    fs.renameSync(tmp, binary);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    const output = tail.toString();
-    throw new Error(
-      `building the Pulumi CLI failed: ${err instanceof Error ? err.message : String(err)}` +
-        (output ? `\n--- last lines of go build output ---\n${output}` : ""),
-    );
-  }
-  log(`built Pulumi CLI v${pin.version} in ${formatDuration(Date.now() - started)}`);
-  return { root, binary, version: pin.version, source: "built" };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Cross-process lock: two mocha runs (or `npm run engine` next to `npm test`) must not both spend 20 minutes
-// building the same binary. O_EXCL creation is atomic on local filesystems; the holder's pid lets a waiter
-// break a lock whose owner died (SIGKILL, OOM, closed terminal).
-// ---------------------------------------------------------------------------------------------------------
-
-interface LockInfo {
-  pid: number;
-  hostname: string;
-  startedAt: string;
-}
-
-function readLock(lockPath: string): LockInfo | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(lockPath, "utf8")) as LockInfo;
-  } catch {
-    return undefined;
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return isErrnoException(err) && err.code === "EPERM";
-  }
-}
-
-function lockIsStale(lockPath: string): boolean {
-  let mtimeMs: number;
-  try {
-    mtimeMs = fs.statSync(lockPath).mtimeMs;
-  } catch {
-    return false; // vanished: not stale, just gone; the next attempt will succeed
-  }
-  const age = Date.now() - mtimeMs;
-  if (age > LOCK_STALE_MS) return true;
-  const info = readLock(lockPath);
-  // Unparsable content is a lock being written right now, unless it has been like that for a while.
-  if (!info) return age > 60_000;
-  if (info.hostname !== os.hostname()) return false; // cannot judge another host's pid
-  return !pidAlive(info.pid);
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function withLock<T>(lockPath: string, log: (line: string) => void, fn: () => Promise<T>): Promise<T> {
-  fs.mkdirSync(path.dirname(lockPath), { recursive: true });
-  const waitStarted = Date.now();
-  let lastNotice = 0;
-  for (;;) {
-    try {
-      const fd = fs.openSync(lockPath, "wx");
-      const info: LockInfo = {
-        pid: process.pid,
-        hostname: os.hostname(),
-        startedAt: new Date().toISOString(),
-      };
-      fs.writeSync(fd, JSON.stringify(info));
-      fs.closeSync(fd);
-      break;
-    } catch (err) {
-      if (!(isErrnoException(err) && err.code === "EEXIST")) throw err;
-    }
-    if (lockIsStale(lockPath)) {
-      log(`removing stale lock ${lockPath} (${JSON.stringify(readLock(lockPath) ?? {})})`);
-      fs.rmSync(lockPath, { force: true });
-      continue;
-    }
-    if (Date.now() - lastNotice >= HEARTBEAT_MS) {
-      const holder = readLock(lockPath);
-      log(
-        `waiting for another process (pid ${holder?.pid ?? "?"}) that is building the Pulumi CLI ` +
-          `(${formatDuration(Date.now() - waitStarted)} so far; lock ${lockPath})`,
-      );
-      lastNotice = Date.now();
-    }
-    await sleep(2_000);
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(lockPath, { force: true });
-  }
+  return { root, binary: path.join(binDir, "pulumi"), version: pin.version, source: "built" };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -577,7 +284,7 @@ async function resolveEngine(log: (line: string) => void): Promise<EnsuredPulumi
   const cached = await fromCache(pin.version, log);
   if (cached) return cached;
   const lockPath = path.join(cacheDir(), "pulumi", `v${pin.version}.lock`);
-  return withLock(lockPath, log, async () => {
+  return withLock(lockPath, `Pulumi CLI v${pin.version}`, log, async () => {
     // Whoever held the lock before us may have just finished the very build we were waiting for.
     return (await fromCache(pin.version, log)) ?? (await build(pin, log));
   });
@@ -608,16 +315,52 @@ export function ensurePulumi(opts: EnsurePulumiOptions = {}): Promise<EnsuredPul
   return memo;
 }
 
+/**
+ * The YAML language host beside the engine `ensurePulumi()` returns, built once (see `goTools.ts`), so that a
+ * `runtime: yaml` project runs with no host on PATH.
+ */
+export async function ensureYamlHost(opts: EnsurePulumiOptions = {}): Promise<EnsuredYamlHost> {
+  return ensureYamlHostFor(await ensurePulumi(opts), opts);
+}
+
+/** `--with yaml,sdkgen` and `--with yaml --with actionlint` alike; order kept, repeats dropped. */
+function parseWith(argv: string[]): GoToolName[] {
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--with" && i + 1 < argv.length) names.push(...argv[++i].split(","));
+    else if (arg.startsWith("--with=")) names.push(...arg.slice("--with=".length).split(","));
+    else throw new Error(`unknown argument ${JSON.stringify(arg)}; usage: [--with ${GO_TOOLS.join(",")}]`);
+  }
+  const tools: GoToolName[] = [];
+  for (const name of names.map((n) => n.trim()).filter((n) => n !== "")) {
+    const tool = GO_TOOLS.find((t) => t === name);
+    if (!tool) throw new Error(`--with ${name}: expected one of ${GO_TOOLS.join(", ")}`);
+    if (!tools.includes(tool)) tools.push(tool);
+  }
+  return tools;
+}
+
 async function main(): Promise<void> {
   const log = (line: string): void => {
     process.stderr.write(`[ensure-pulumi] ${line}\n`);
   };
   const started = Date.now();
   try {
+    const tools = parseWith(process.argv.slice(2));
     const engine = await ensurePulumi({ log });
     log(`root: ${engine.root}  (PulumiCommand.get({ root }))`);
+    // One path per line on stdout: the CLI first, then each --with program in the order asked for.
+    const binaries = [engine.binary];
+    for (const tool of tools) {
+      // One at a time: each build wants both cores.
+      const ensured: EnsuredTool =
+        tool === "yaml" ? await ensureYamlHostFor(engine, { log }) : await ensureGoTool(tool, { log });
+      log(`using ${tool} ${ensured.version ?? "(bundled)"} (${ensured.source}) at ${ensured.binary}`);
+      binaries.push(ensured.binary);
+    }
     log(`done in ${formatDuration(Date.now() - started)}`);
-    process.stdout.write(`${engine.binary}\n`);
+    process.stdout.write(binaries.map((b) => `${b}\n`).join(""));
   } catch (err) {
     log(err instanceof Error ? err.message : String(err));
     process.exitCode = 1;
