@@ -20,8 +20,9 @@
 import { Emulator, startEmulator } from "../emulator";
 import type { AccessTokenSource } from "../provider/cpp/client";
 import { IngestionClient } from "../provider/ingestion/client";
-import { DEFAULT_JOB_POLL_INTERVAL } from "../provider/ingestion/inputSpec";
-import { SentJobCancel, jobStatusOperation, sentJobCancelOperation } from "../provider/ingestion/operation";
+import { INGESTION_JOB_POLL_INTERVAL as DEFAULT_JOB_POLL_INTERVAL } from "../provider/ingestion/inputSpec";
+import { jobStatusOperation, sentJobCancelOperation } from "../provider/ingestion/operation";
+import type { SentJobCancel } from "../provider/ingestion/sentCancellation";
 import { isCompleted } from "../provider/ingestion/status";
 import { pollUntilDone } from "../provider/core/poller";
 import { closeQuietly } from "./polling";

@@ -17,7 +17,7 @@
  */
 import { Emulator, startEmulator } from "../emulator";
 import { AccessTokenSource, CppClient } from "../provider/cpp/client";
-import { DEFAULT_POLL_INTERVAL } from "../provider/kit/checks";
+import { OFFER_OPERATION_POLL_INTERVAL as DEFAULT_POLL_INTERVAL } from "../provider/cpp/inputSpec";
 import { CancellationState, locationOperation } from "../provider/cpp/operation";
 import { PollableOperation, pollUntilDone } from "../provider/core/poller";
 import { TERMINAL_STATUSES } from "../provider/cpp/status";

@@ -1,5 +1,5 @@
 /**
- * Section 3 — `pulumi preview --diff` of N new resources, three ways in the same run (issue 11):
+ * Section 3 — `pulumi preview --diff` of N new resources, three ways in the same run (docs/design.md "The preview lookup"):
  * N cancellations with the preview lookup (one read-only request each, `check` waits for it),
  * the same N with `marketplace:previewLookup` = `false`, and N no-op dynamic resources — the
  * engine's own floor for N dynamic resources through one provider process. The runs of the

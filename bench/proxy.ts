@@ -1,8 +1,8 @@
 /**
  * A loopback HTTP proxy in front of the emulator that adds a `Retry-After` to every operation GET.
  *
- * The emulator cannot send `Retry-After` on operation status answers yet (see the report of
- * issue 5 for the capability asked for), so the polling benchmark puts this proxy in between.
+ * The emulator cannot send `Retry-After` on operation status answers, so the polling benchmark
+ * puts this proxy in between.
  * Every strategy talks to a proxy — the plain one adds nothing — so the extra loopback hop costs
  * every strategy the same.
  *

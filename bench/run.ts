@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (issue 5): polling efficiency, fleet `pulumi up`, preview, state size and the
+ * `npm run bench`: polling efficiency, fleet `pulumi up`, preview, state size and the
  * provider process, against the local CPP emulator and the real Pulumi engine. Writes
  * `bench/results.md`, `bench/polling.svg` and `bench/fleet.svg`, and prints the figures.
  * Settings: environment variables, see `config.ts`. No timing is asserted anywhere; the only
@@ -26,7 +26,10 @@ import {
 import { runIngestion } from "./ingestion";
 import { closeQuietly, runPolling } from "./polling";
 import { previewComparison } from "./preview";
-import { BenchResults, fleetChart, markdown, pollingChart } from "./report";
+import { fleetChart } from "./fleetReport";
+import { pollingChart } from "./pollingReport";
+import { markdown } from "./report";
+import type { BenchResults } from "./results";
 import { fmt, nowMs } from "./stats";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
