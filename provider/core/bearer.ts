@@ -6,7 +6,7 @@
  * (`client.ts`, `ingestion/client.ts`) know their routes and bodies; this module knows none.
  */
 import type { ApiAudience } from "./audience";
-import { CppError, HTTPError } from "./errors";
+import { MarketplaceError, HTTPError } from "./errors";
 import { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from "./http";
 import { Sanitizer } from "./sanitize";
 
@@ -56,7 +56,7 @@ export class BearerSession {
         if (!(err instanceof HTTPError) || err.status !== 401 || forceRefresh) throw this.advised(err);
       }
     }
-    throw new CppError("unreachable");
+    throw new MarketplaceError("unreachable");
   }
 
   /** The answer's body as JSON; the error quotes its start, sanitized whole and then cut. */

@@ -67,6 +67,9 @@ const NOT_SENT_CODES = new Set([
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
 
+/** A request that takes longer is abandoned (and retried per policy). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
 export class HttpClient {
   private readonly timeoutMs: number;
   private readonly maxBodyBytes: number;
@@ -76,7 +79,7 @@ export class HttpClient {
 
   constructor(private readonly options: HttpClientOptions = {}) {
     this.clean = sanitizerFor(() => options.secrets?.() ?? []);
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
   }

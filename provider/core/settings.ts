@@ -1,15 +1,22 @@
 /**
- * Everything the provider reads from outside its inputs, in one place: stack config under
- * `marketplace:` (handed to `configure`) and environment variables. Stack config wins over the
- * environment, key by key. Each lifecycle call resolves the settings once and passes them down;
- * no other module reads `process.env` or stack config.
+ * Everything the provider reads from outside its inputs, resolved by the rows of
+ * `settingTable.ts`: stack config under `marketplace:` (handed to `configure`) and environment
+ * variables. Stack config wins over the environment, key by key. Each lifecycle call resolves the
+ * settings once and passes them down; no other module reads `process.env` or stack config.
  */
 import * as os from "node:os";
 import * as path from "node:path";
 import type { RetryOptions } from "./retry";
+import {
+  configKey,
+  DEFAULT_CONFIRM_WINDOW_MS,
+  JOURNAL_UNDER_PULUMI_HOME,
+  Setting,
+  SettingName,
+  SETTINGS,
+} from "./settingTable";
 
-/** Stack config keys live under this namespace: `pulumi config set marketplace:tenantId ...`. */
-export const CONFIG_NAMESPACE = "marketplace";
+export { CREDENTIAL_VARIABLES, DEFAULT_CONFIRM_WINDOW_MS } from "./settingTable";
 
 /** Where a bearer token comes from, when configured (see credentials.ts for the order). */
 export interface CredentialSettings {
@@ -58,29 +65,28 @@ export interface ProviderSettings extends CredentialSettings {
   previewLookup: boolean;
 }
 
-/** cpp-api.md §1: a cancel takes effect within 1–3 minutes; 5 leaves room. */
-export const DEFAULT_CONFIRM_WINDOW_MS = 5 * 60 * 1000;
-
-/** Settings that stack config or the environment may give, and the variables that give them. */
-const CONFIGURABLE: Record<keyof CredentialSettings | "endpoint" | "ingestionEndpoint", string[]> = {
-  accessToken: ["MARKETPLACE_ACCESS_TOKEN"],
-  ingestionAccessToken: ["MARKETPLACE_INGESTION_ACCESS_TOKEN"],
-  tenantId: ["AZURE_TENANT_ID", "ARM_TENANT_ID"],
-  clientId: ["AZURE_CLIENT_ID", "ARM_CLIENT_ID"],
-  clientSecret: ["AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET"],
-  federatedTokenFile: ["AZURE_FEDERATED_TOKEN_FILE"],
-  authorityHost: ["AZURE_AUTHORITY_HOST"],
-  endpoint: ["MARKETPLACE_ENDPOINT"],
-  ingestionEndpoint: ["MARKETPLACE_INGESTION_ENDPOINT"],
-};
-
 /**
- * Every environment variable a credential is read from. Tests and the demo blank them all, so
- * no credential of the machine running them reaches a provider.
+ * A setting's value as given: stack config (when the setting has a key there) wins over the
+ * environment, whose variables are read in the table's order. Unset, empty and blank are alike.
  */
-export const CREDENTIAL_VARIABLES: readonly string[] = Object.entries(CONFIGURABLE)
-  .filter(([key]) => key !== "endpoint" && key !== "ingestionEndpoint")
-  .flatMap(([, names]) => names);
+function given(name: SettingName, config: ConfigLookup, env: NodeJS.ProcessEnv): string | undefined {
+  const setting: Setting = SETTINGS[name];
+  const fromConfig = setting.config === undefined ? undefined : nonEmpty(config(configKey(name)));
+  return fromConfig ?? setting.env.map((variable) => nonEmpty(env[variable])).find((v) => v !== undefined);
+}
+
+/** The settings whose value is text, taken as given. */
+const TEXT_SETTINGS = [
+  "accessToken",
+  "ingestionAccessToken",
+  "tenantId",
+  "clientId",
+  "clientSecret",
+  "federatedTokenFile",
+  "authorityHost",
+  "endpoint",
+  "ingestionEndpoint",
+] as const satisfies readonly (SettingName & keyof ProviderSettings)[];
 
 export type ConfigLookup = (key: string) => string | undefined;
 
@@ -88,38 +94,36 @@ export function resolveSettings(
   config: ConfigLookup,
   env: NodeJS.ProcessEnv = process.env,
 ): ProviderSettings {
+  const read = (name: SettingName) => given(name, config, env);
   const out: ProviderSettings = {
     retry: {},
-    confirmWindowMs: numberFrom(env.MARKETPLACE_CANCEL_CONFIRM_WINDOW_MS) ?? DEFAULT_CONFIRM_WINDOW_MS,
+    confirmWindowMs: numberFrom(read("confirmWindowMs")) ?? DEFAULT_CONFIRM_WINDOW_MS,
     journalDir: journalDir(env),
-    previewLookup: switchFrom(
-      nonEmpty(config(`${CONFIG_NAMESPACE}:previewLookup`)) ?? nonEmpty(env.MARKETPLACE_PREVIEW_LOOKUP),
-      true,
-    ),
+    previewLookup: switchFrom(read("previewLookup"), true),
   };
-  for (const key of Object.keys(CONFIGURABLE) as (keyof typeof CONFIGURABLE)[]) {
-    const value =
-      nonEmpty(config(`${CONFIG_NAMESPACE}:${key}`)) ??
-      CONFIGURABLE[key].map((name) => nonEmpty(env[name])).find((v) => v !== undefined);
-    if (value !== undefined) out[key] = value;
+  for (const name of TEXT_SETTINGS) {
+    const value = read(name);
+    if (value !== undefined) out[name] = value;
   }
-  const requestTimeoutMs = numberFrom(env.MARKETPLACE_REQUEST_TIMEOUT_MS);
+  // Absent, these keep the HTTP client's and the retry policy's own defaults (the table shows them).
+  const requestTimeoutMs = numberFrom(read("requestTimeoutMs"));
   if (requestTimeoutMs !== undefined) out.requestTimeoutMs = requestTimeoutMs;
-  const retries = numberFrom(env.MARKETPLACE_RETRIES);
-  const baseDelayMs = numberFrom(env.MARKETPLACE_RETRY_BASE_DELAY_MS);
+  const retries = numberFrom(read("retries"));
+  const baseDelayMs = numberFrom(read("retryBaseDelayMs"));
   if (retries !== undefined) out.retry.retries = retries;
   if (baseDelayMs !== undefined) out.retry.baseDelayMs = baseDelayMs;
   return out;
 }
 
 /**
- * `$MARKETPLACE_CANCEL_JOURNAL_DIR`, else `$PULUMI_HOME/marketplace-cancel/inflight`, else
- * `~/.pulumi/marketplace-cancel/inflight`: beside the engine's own state on this machine.
+ * The journal directory as configured, else under `$PULUMI_HOME` (itself `~/.pulumi` by default):
+ * beside the engine's own state on this machine.
  */
 export function journalDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.MARKETPLACE_CANCEL_JOURNAL_DIR) return env.MARKETPLACE_CANCEL_JOURNAL_DIR;
+  const configured = given("journalDir", () => undefined, env);
+  if (configured !== undefined) return configured;
   const home = env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
-  return path.join(home, "marketplace-cancel", "inflight");
+  return path.join(home, ...JOURNAL_UNDER_PULUMI_HOME.split("/"));
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
