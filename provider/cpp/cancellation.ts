@@ -5,34 +5,39 @@
  * wait, `read` to look again. A cancel the service may have taken is never forgotten: the journal
  * holds it until the engine has the state, and a wait that fails leaves the state `pending`.
  */
+import { OperationTimeoutError, ResourceInitFailedError, UnsafeLocationError } from "../core/errors";
+import { Phase, notSent, waitFailedOnDelete } from "../kit/texts";
 import {
-  HTTPError,
-  OperationTimeoutError,
-  ResourceInitFailedError,
-  UnsafeLocationError,
-} from "../core/errors";
-import {
-  Phase,
   cancellationFailed,
   guardFailed,
   locationAbandoned,
-  notSent,
   nothingToCancel,
   unusableLocationOnAccept,
-  waitFailedOnDelete,
   waitInterrupted,
-} from "../kit/texts";
-import type { CancellationInputs } from "../kit/checks";
-import { InflightCancellation, JournalEntry, journalEntry, journalKey, restoreSent } from "../core/journal";
-import { resolveOperationLocation } from "./location";
-import { sentCancellationOperation } from "./operation";
-import { CanceledOperation, CancellationOutputs, recordOutputs } from "../kit/outputs";
-import { formatDuration, pollUntilDone } from "../core/poller";
+} from "./texts";
+import type { OfferOperationCancellationInputs as CancellationInputs } from "./inputs";
+import { JournalEntry, journalEntry } from "../core/journal";
+import { CancellationState, sentCancellationOperation } from "./operation";
+import { endOutputs, refreshedOutputs } from "./outcome";
+import {
+  CanceledOperation,
+  OfferOperationCancellationOutputs as CancellationOutputs,
+  recordOfferOperationOutputs as recordOutputs,
+} from "./outputs";
+import { PollableOperation, formatDuration, pollUntilDone } from "../core/poller";
 import { progressLine } from "../kit/progress";
 import { mayHaveReachedService } from "../core/retry";
-import { SentCancellation, fromOutputs, operationIdOf, pendingOutputs } from "./sentCancellation";
+import {
+  InflightCancellation,
+  SentCancellation,
+  fromOutputs,
+  journalKey,
+  operationIdOf,
+  pendingOutputs,
+  restoreSent,
+} from "./sentCancellation";
 import { firstRunning } from "./status";
-import type { Context } from "../kit/context";
+import type { Context } from "./context";
 
 /** The operation running on the offer now (the newest), if any. */
 export async function newestRunning(
@@ -121,7 +126,7 @@ async function sendCancel(
   inputs: CancellationInputs,
   canceledOperation: CanceledOperation,
   phase: Phase,
-  journal: JournalEntry,
+  journal: JournalEntry<InflightCancellation>,
 ): Promise<SentCancellation> {
   const sent: SentCancellation = {
     publisherId: inputs.publisherId,
@@ -179,19 +184,19 @@ async function waitAndFinish(
   inputs: CancellationInputs,
   first: SentCancellation,
   ctx: Context,
-  opts: { phase: Phase; resuming: boolean; journal: JournalEntry; operationStatus?: string },
+  opts: {
+    phase: Phase;
+    resuming: boolean;
+    journal: JournalEntry<InflightCancellation>;
+    operationStatus?: string;
+  },
 ): Promise<CancellationOutputs> {
   let sent = first;
-  let operationStatus = opts.operationStatus;
   let resendRefused: unknown;
-  const operation = sentCancellationOperation(ctx.client, {
-    current: () => sent,
-    confirmWindowMs: ctx.settings.confirmWindowMs,
-    onLocationAbandoned: (location, answer) => {
-      ctx.print(`${ctx.subject}: ${locationAbandoned(location, answer, ctx.endpoint)}`);
-      if (answer.status === 404) operationStatus = "notFound";
-    },
-    resend: async () => {
+  const watch = watchOf(
+    ctx,
+    () => sent,
+    async () => {
       ctx.print(
         `${ctx.subject}: ${sent.canceledOperation?.id} is still running ${formatDuration(ctx.settings.confirmWindowMs)} after the cancel whose answer was lost, so that cancel did not take effect; sending it again.`,
       );
@@ -208,13 +213,11 @@ async function waitAndFinish(
         throw err;
       }
     },
-  });
-  const pending = (): CancellationOutputs =>
-    recordOutputs(inputs, { ...pendingOutputs(sent), operationStatus });
+  );
 
   let outcome;
   try {
-    outcome = await pollUntilDone(operation, {
+    outcome = await pollUntilDone(watch.operation, {
       timeoutMs: inputs.timeoutSeconds * 1000,
       minIntervalMs: inputs.pollIntervalSeconds.min * 1000,
       maxIntervalMs: inputs.pollIntervalSeconds.max * 1000,
@@ -229,12 +232,13 @@ async function waitAndFinish(
     if (opts.phase === "delete") throw waitFailedOnDelete(err);
     opts.journal.clear();
     const { message, reason } = waitInterrupted(err, sent, ctx.settings.confirmWindowMs);
-    const lastStatus = err instanceof OperationTimeoutError ? err.lastStatus : operationStatus;
+    const seen = watch.vanished() ? "notFound" : opts.operationStatus;
+    const lastStatus = err instanceof OperationTimeoutError ? err.lastStatus : seen;
     throw new ResourceInitFailedError(
       id,
-      { ...pending(), operationStatus: lastStatus, message },
+      recordOutputs(inputs, { ...pendingOutputs(sent), operationStatus: lastStatus, message }),
       [reason],
-      providerOf(inputs),
+      (inputs as CancellationInputs & { __provider?: unknown }).__provider,
     );
   }
   opts.journal.clear();
@@ -242,63 +246,50 @@ async function waitAndFinish(
   if (state.status === "failed") {
     throw cancellationFailed(inputs, { ...state, elapsedMs: outcome.elapsedMs }, opts.phase);
   }
-  const status = state.status === "canceled" ? "canceled" : "succeeded";
-  const message = `Cancellation ${status} after ${formatDuration(outcome.elapsedMs)} (${outcome.pollCount} status request${outcome.pollCount === 1 ? "" : "s"}).${state.note ? ` ${state.note}` : ""}`;
-  ctx.print(`${ctx.subject}: ${message}`);
-  return recordOutputs(inputs, {
-    ...pendingOutputs(sent),
-    status,
-    operationStatus: state.rawStatus,
-    completedAt: new Date().toISOString(),
-    message,
-  });
+  const outs = endOutputs(inputs, sent, state, outcome);
+  ctx.print(`${ctx.subject}: ${outs.message}`);
+  return outs;
 }
 
 /**
- * `refresh`: reads the watched operation again. A pending cancellation that has finished is
- * recorded as such; a vanished operation is reported, not silently dropped.
+ * `refresh`: one look at the sent cancellation, the way the wait looks ({@link watchOf}), so a
+ * Location that vanished or redirects falls back to the submissions list here too. Never sends.
+ * A cancellation with nothing to watch (nothing was sent, or the list confirmed it) is kept.
  */
 export async function lookAgain(props: CancellationOutputs, ctx: Context): Promise<CancellationOutputs> {
-  if (!props.operationLocation) return props;
-  // Resolved against today's endpoint: it may have changed since the cancel was sent.
-  const location = resolveOperationLocation(
-    props.operationLocation,
-    ctx.client.endpoint,
-    ctx.client.apiVersion,
-  );
-  try {
-    const { snapshot } = await ctx.client.getOperation(location);
-    const next: CancellationOutputs = { ...props, operationStatus: snapshot.status.raw };
-    if (
-      props.status === "pending" &&
-      (snapshot.status.status === "succeeded" || snapshot.status.status === "canceled")
-    ) {
-      next.status = snapshot.status.status;
-      next.completedAt = new Date().toISOString();
-      next.message = `The cancellation finished (${snapshot.status.raw}); seen by refresh.`;
-    }
-    return next;
-  } catch (err) {
-    if (!(err instanceof HTTPError && err.status === 404)) throw err;
-    ctx.print(
-      `${ctx.subject}: warning: the operation ${props.operationLocation} no longer exists on the service; keeping the record.`,
-    );
-    return {
-      ...props,
-      operationStatus: "notFound",
-      message: "The cancellation operation is no longer listed by the service (it may have been cleaned up).",
-    };
-  }
+  if (!props.operationLocation && props.status !== "pending") return props;
+  const watch = watchOf(ctx, () => fromOutputs(props));
+  const { state } = await watch.operation.poll();
+  return refreshedOutputs(props, state, watch.vanished());
 }
 
-/** The journal entry of this declared cancellation on this origin (journal.ts). */
-function journalOf(inputs: CancellationInputs, ctx: Context): JournalEntry {
+/**
+ * How a sent cancellation is watched, by the wait and by refresh alike: its Location while that
+ * answers, else the offer's submissions list (`sentCancellationOperation`). A Location that stops
+ * being usable is told once; `vanished` says whether its operation is gone (404). Only the wait
+ * passes `resend`: a refresh never sends a cancel.
+ */
+function watchOf(
+  ctx: Context,
+  current: () => SentCancellation,
+  resend?: () => Promise<void>,
+): { operation: PollableOperation<CancellationState>; vanished(): boolean } {
+  let vanished = false;
+  const operation = sentCancellationOperation(ctx.client, {
+    current,
+    confirmWindowMs: ctx.settings.confirmWindowMs,
+    onLocationAbandoned: (location, answer) => {
+      ctx.print(`${ctx.subject}: ${locationAbandoned(location, answer, ctx.endpoint)}`);
+      vanished = answer.status === 404;
+    },
+    resend,
+  });
+  return { operation, vanished: () => vanished };
+}
+
+/** The journal entry of this declared cancellation on this origin (`sentCancellation.ts`). */
+function journalOf(inputs: CancellationInputs, ctx: Context): JournalEntry<InflightCancellation> {
   return journalEntry(ctx.settings.journalDir, journalKey({ ...inputs, endpoint: ctx.endpoint }));
-}
-
-/** The serialized provider the runtime passed along with the inputs, if any. */
-function providerOf(inputs: CancellationInputs): unknown {
-  return (inputs as CancellationInputs & { __provider?: unknown }).__provider;
 }
 
 export { ResourceInitFailedError, operationIdOf, recordOutputs };

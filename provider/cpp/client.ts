@@ -1,16 +1,19 @@
 /**
- * The Cloud Partner Portal calls this package makes (cpp-api.md), typed. HTTP mechanics live in
+ * The Cloud Partner Portal calls this package makes (docs/cpp-api.md), typed. HTTP mechanics live in
  * `http.ts`; where a token comes from lives in `credentials.ts`; this module knows the routes,
  * the bodies, and the quirks.
  */
-import { DEFAULT_API_VERSION, DEFAULT_ENDPOINT } from "./service";
+import {
+  DEFAULT_CPP_API_VERSION as DEFAULT_API_VERSION,
+  DEFAULT_CPP_ENDPOINT as DEFAULT_ENDPOINT,
+} from "./service";
 import { CPP_AUDIENCE } from "../core/audience";
 import { AccessTokenSource, BearerSession } from "../core/bearer";
 import { ResponseError, UnsafeLocationError } from "../core/errors";
 import { HttpClientOptions } from "../core/http";
 import { offerUrl, operationLocationHeader, resolveOperationLocation } from "./location";
 import { parseRetryAfter } from "../core/retry";
-import { NAME_LENGTH, Sanitizer, containsSecret } from "../core/sanitize";
+import { Sanitizer, containsSecret } from "../core/sanitize";
 import { OperationSnapshot, Submission, parseOperation, parseSubmissions } from "./status";
 
 export { DEFAULT_API_VERSION, DEFAULT_ENDPOINT };
@@ -36,11 +39,6 @@ export interface OperationPoll {
   requestId?: string;
 }
 
-export interface OfferStatus {
-  status: string;
-  steps: unknown[];
-}
-
 export class CppClient {
   readonly endpoint: URL;
   readonly apiVersion: string;
@@ -61,7 +59,7 @@ export class CppClient {
   }
 
   /**
-   * `POST .../cancel`. Sends the metadata body only when emails are given (cpp-api.md §1).
+   * `POST .../cancel`. Sends the metadata body only when emails are given (docs/cpp-api.md §1).
    * Never retried after an ambiguous failure: see `retry.ts`.
    */
   async cancel(
@@ -128,20 +126,6 @@ export class CppClient {
     } catch (err) {
       throw new ResponseError("GET", pathOf(url), res.status, (err as Error).message);
     }
-  }
-
-  /** `GET .../status`: the offer's publishing status. */
-  async getOfferStatus(publisherId: string, offerId: string, signal?: AbortSignal): Promise<OfferStatus> {
-    const url = offerUrl(this.endpoint, publisherId, offerId, "status", this.apiVersion);
-    const res = await this.session.send({ method: "GET", url, signal });
-    const body = this.session.json(res.text) as Record<string, unknown> | undefined;
-    if (!body || typeof body !== "object" || typeof body.status !== "string") {
-      throw new ResponseError("GET", pathOf(url), res.status, "expected an object with a `status` string");
-    }
-    return {
-      status: this.clean(body.status, { maxLength: NAME_LENGTH }),
-      steps: Array.isArray(body.steps) ? body.steps : [],
-    };
   }
 }
 

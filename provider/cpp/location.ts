@@ -1,5 +1,5 @@
 /**
- * Where the service says a long-running cancellation can be watched (cpp-api.md §1), and the
+ * Where the service says a long-running cancellation can be watched (docs/cpp-api.md §1), and the
  * paths we build ourselves. Both are checked to stay on the configured origin: the bearer token
  * goes wherever these URLs point.
  */

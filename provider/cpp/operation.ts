@@ -1,7 +1,7 @@
 /**
  * How to poll the CPP API for the outcome of a cancellation, as {@link PollableOperation}s for
  * `pollUntilDone` (the *operation* of `@azure/core-lro`; the poller decides when). One follows the
- * `Location` the service returned; one, for a 202 without any location (cpp-api.md §1), watches
+ * `Location` the service returned; one, for a 202 without any location (docs/cpp-api.md §1), watches
  * the offer's submissions list until the operation that was running has stopped; and the one a
  * sent cancellation is watched through composes the two with the service's quirks. Every string
  * in a state was sanitized by the client that parsed it (`sanitize.ts`).
@@ -120,13 +120,14 @@ export interface SentCancellationWatch {
    * the submissions list is watched.
    */
   onLocationAbandoned(location: string, answer: HTTPError): void;
-  /** How long a cancel whose answer was lost gets to take effect (cpp-api.md §1: 1–3 min). */
+  /** How long a cancel whose answer was lost gets to take effect (docs/cpp-api.md §1: 1–3 min). */
   confirmWindowMs: number;
   /**
    * Sends the cancel again, because its first answer was lost and the operation still runs past
-   * the confirm window; resolves once the new state is current.
+   * the confirm window; resolves once the new state is current. Absent (refresh, which only
+   * looks): never sent again.
    */
-  resend(): Promise<void>;
+  resend?(): Promise<void>;
 }
 
 /**
@@ -202,7 +203,8 @@ export function sentCancellationOperation(
       }
       const listed = await watchList(sent, signal);
       const answerLost = sent.httpStatus === undefined;
-      if (!listed.done && answerLost && Date.now() >= Date.parse(sent.requestedAt) + watch.confirmWindowMs) {
+      const windowPassed = Date.now() >= Date.parse(sent.requestedAt) + watch.confirmWindowMs;
+      if (watch.resend && !listed.done && answerLost && windowPassed) {
         await watch.resend();
         locationAbandoned = false;
       }

@@ -1,6 +1,6 @@
 /**
  * The CPP status vocabulary is inconsistent between Microsoft's pages and the live service
- * (cpp-api.md §2). This module turns whatever the service says into one small typed snapshot.
+ * (docs/cpp-api.md §2). This module turns whatever the service says into one small typed snapshot.
  * Every string in a snapshot has passed through the sanitizer the caller gives (the client's,
  * which knows the tokens sent): nothing raw from the service leaves a parse.
  */
@@ -145,7 +145,7 @@ function stripHtml(html: string): string {
     .trim();
 }
 
-/** One running submission as listed by `GET .../submissions/?status=running` (cpp-api.md §3). */
+/** One running submission as listed by `GET .../submissions/?status=running` (docs/cpp-api.md §3). */
 export interface Submission {
   id: string;
   submissionType?: string;

@@ -4,26 +4,30 @@
  * then report what the job had applied and what the product's submissions do. The lifecycle
  * handlers (`lifecycle.ts`) only choose where to enter: `create` (and `delete` for
  * `when: "destroy"`) from the start, `update` to resume a recorded wait, `read` to look again.
+ * What a refusal means is `refusal.ts`'s rule; what the end means, as outputs, is `outcome.ts`'s.
  *
  * The rule for a cancel whose answer was lost (timeout, cut connection, garbled body, gateway
  * 5xx): the job's status is read first, never the cancel sent again at once. A job that is
  * completed ends it (whatever its result); a job not completed a confirm window after the lost
- * send (`MARKETPLACE_CANCEL_CONFIRM_WINDOW_MS`, default 5 min) gets the cancel once
- * more, since no cancel the service took has had any effect by then (§4: cancel answers terminal).
+ * send (`MARKETPLACE_CANCEL_CONFIRM_WINDOW_MS`, default 5 min) gets the cancel once more, since
+ * no cancel the service took has had any effect by then (docs/ingestion-api.md, "POST
+ * configure/{jobId}/cancel": an accepted cancel answers with the job completed).
  */
 import { HTTPError, ResourceInitFailedError } from "../core/errors";
-import { Phase, notSent, waitFailedOnDelete } from "../kit/texts";
-import { JournalEntry, hashKey, journalEntry } from "../core/journal";
+import { JournalEntry, journalEntry } from "../core/journal";
 import { formatDuration, pollUntilDone } from "../core/poller";
-import { progressLine } from "../kit/progress";
 import { DEFAULT_RETRY, mayHaveReachedService } from "../core/retry";
+import { progressLine } from "../kit/progress";
+import { Phase, notSent, waitFailedOnDelete } from "../kit/texts";
 import type { JobContext } from "./context";
-import { alreadyCompleted, cancelRefused, errorsText, jobNotFound, jobWaitInterrupted } from "./failures";
-import type { IngestionInputs } from "./inputs";
-import { PRODUCT_ID_PATTERN } from "./inputs";
-import { SentJobCancel, sentJobCancelOperation } from "./operation";
-import { IngestionOutputs, JobCancellationStatus, recordJobOutputs } from "./outputs";
-import { JobSnapshot, describeJob, isActiveSubmission, isCompleted, sameCode } from "./status";
+import { IngestionJobCancellationInputs as Inputs, PRODUCT_ID_PATTERN } from "./inputs";
+import { sentJobCancelOperation } from "./operation";
+import { CancelAnswer, EndFacts, endMessage, endStatus, refreshedOutputs, snapshotOutputs } from "./outcome";
+import { IngestionJobCancellationOutputs as Outputs, recordIngestionJobOutputs } from "./outputs";
+import { completedDespiteRefusal, isRefusal } from "./refusal";
+import { SentJobCancel, fromOutputs, journalKey, pendingOutputs } from "./sentCancellation";
+import { JobSnapshot, describeJob, isCompleted } from "./status";
+import { alreadyCompleted, jobNotFound, jobWaitInterrupted } from "./texts";
 
 /** What one send of the cancel established. */
 type SendOutcome =
@@ -31,16 +35,16 @@ type SendOutcome =
   | { kind: "answered"; sent: SentJobCancel; snapshot: JobSnapshot }
   /** No usable answer: the cancel may have reached the service. */
   | { kind: "lost"; sent: SentJobCancel }
-  /** 400, and the job had completed: as the status read after the refusal showed it. */
-  | { kind: "completedBefore"; sent: SentJobCancel; snapshot: JobSnapshot };
+  /** Refused, and the job had completed: as the status read after the refusal showed it. */
+  | { kind: "refused"; sent: SentJobCancel; snapshot: JobSnapshot };
 
 /** Cancels the job and waits for it (create, and delete with `when: "destroy"`). */
 export async function cancelJob(
   id: string,
-  inputs: IngestionInputs,
+  inputs: Inputs,
   ctx: JobContext,
   phase: "create" | "delete",
-): Promise<IngestionOutputs> {
+): Promise<Outputs> {
   const journal = journalOf(inputs, ctx);
   const inflight = journal.read();
   if (inflight && inflight.endpoint === ctx.endpoint && inflight.jobId === inputs.jobId) {
@@ -52,35 +56,20 @@ export async function cancelJob(
   if (inflight) journal.clear();
 
   ctx.print(`${ctx.subject}: cancelling configure job ${inputs.jobId}.`);
-  const first = await sendCancel(ctx, inputs, phase, journal, false);
-  if (first.kind === "completedBefore") {
-    return finish(inputs, ctx, journal, first.sent, first.snapshot, {
-      completedBefore: true,
-      elapsedMs: 0,
-      polls: 0,
-    });
+  const first = await sendCancel(ctx, inputs, phase, journal);
+  if (first.kind === "lost" || !isCompleted(first.snapshot)) {
+    return waitAndFinish(id, inputs, first.sent, ctx, { phase, resuming: false, journal });
   }
-  if (first.kind === "answered" && isCompleted(first.snapshot)) {
-    return finish(inputs, ctx, journal, first.sent, first.snapshot, {
-      completedBefore: false,
-      elapsedMs: 0,
-      polls: 0,
-    });
-  }
-  return waitAndFinish(id, inputs, first.sent, ctx, { phase, resuming: false, journal });
+  const answer = first.kind === "refused" ? "refused" : "accepted";
+  return finish(inputs, ctx, journal, first.sent, first.snapshot, { answer, elapsedMs: 0, polls: 0 });
 }
 
 /** Resumes the wait of a cancellation recorded as pending (update after a timeout or a failed wait). */
-export function resumeJobWait(
-  id: string,
-  olds: IngestionOutputs,
-  news: IngestionInputs,
-  ctx: JobContext,
-): Promise<IngestionOutputs> {
+export function resumeJobWait(id: string, olds: Outputs, news: Inputs, ctx: JobContext): Promise<Outputs> {
   ctx.print(
     `${ctx.subject}: resuming the wait for the cancel sent at ${olds.requestedAt} (no new cancel is sent now).`,
   );
-  return waitAndFinish(id, news, fromOutputs(olds, ctx), ctx, {
+  return waitAndFinish(id, news, fromOutputs(olds, ctx.endpoint), ctx, {
     phase: "update",
     resuming: true,
     journal: journalOf(news, ctx),
@@ -93,10 +82,9 @@ export function resumeJobWait(
  */
 async function sendCancel(
   ctx: JobContext,
-  inputs: IngestionInputs,
+  inputs: Inputs,
   phase: Phase,
   journal: JournalEntry<SentJobCancel>,
-  resend: boolean,
 ): Promise<SendOutcome> {
   const sent: SentJobCancel = {
     jobId: inputs.jobId,
@@ -104,31 +92,24 @@ async function sendCancel(
     requestedAt: new Date().toISOString(),
     answered: false,
   };
+  const answered: SentJobCancel = { ...sent, answered: true };
   journal.write(sent);
   try {
     const { snapshot, httpStatus } = await ctx.client.cancel(inputs.jobId);
-    const answered = { ...sent, answered: true };
     journal.write(answered);
     ctx.print(`${ctx.subject}: the service answered ${httpStatus}: the job is ${describeJob(snapshot)}.`);
     return { kind: "answered", sent: answered, snapshot };
   } catch (err) {
     if (isRefusal(err)) {
-      // Too late, or too far along: the job's status tells which (§4).
-      const { snapshot } = await ctx.client.getStatus(inputs.jobId).catch((readErr: unknown) => {
+      const snapshot = await completedDespiteRefusal(ctx.client, inputs.jobId, err).catch((why: unknown) => {
         journal.clear();
-        throw readErr;
+        throw why;
       });
-      const answered = { ...sent, answered: true };
-      if (isCompleted(snapshot)) {
-        // After a lost answer, a refusal because the job completed `cancelled` is the first cancel's work.
-        if (resend) journal.write(answered);
-        ctx.print(
-          `${ctx.subject}: the service refused the cancel: the job is already ${describeJob(snapshot)}.`,
-        );
-        return { kind: resend ? "answered" : "completedBefore", sent: answered, snapshot };
-      }
-      journal.clear();
-      throw cancelRefused(inputs.jobId, err, snapshot);
+      journal.write(answered);
+      ctx.print(
+        `${ctx.subject}: the service refused the cancel: the job is already ${describeJob(snapshot)}.`,
+      );
+      return { kind: "refused", sent: answered, snapshot };
     }
     if (err instanceof HTTPError && err.status === 404) {
       journal.clear();
@@ -152,12 +133,14 @@ async function sendCancel(
  */
 async function waitAndFinish(
   id: string,
-  inputs: IngestionInputs,
+  inputs: Inputs,
   first: SentJobCancel,
   ctx: JobContext,
   opts: { phase: Phase; resuming: boolean; journal: JournalEntry<SentJobCancel> },
-): Promise<IngestionOutputs> {
+): Promise<Outputs> {
   let sent = first;
+  // A resend refused because the job had completed leaves the lost first cancel's fate unknown.
+  let answer: CancelAnswer = first.answered ? "accepted" : "unconfirmed";
   let last: JobSnapshot | undefined;
   let resendFailure: unknown;
   const operation = sentJobCancelOperation(ctx.client, {
@@ -168,8 +151,9 @@ async function waitAndFinish(
         `${ctx.subject}: the job has not completed ${formatDuration(ctx.settings.confirmWindowMs)} after the cancel whose answer was lost, so that cancel did not take effect; sending it again.`,
       );
       try {
-        const again = await sendCancel(ctx, inputs, opts.phase, opts.journal, true);
+        const again = await sendCancel(ctx, inputs, opts.phase, opts.journal);
         sent = again.sent;
+        if (again.kind === "answered") answer = "accepted";
         return again.kind === "lost" ? undefined : again.snapshot;
       } catch (err) {
         resendFailure = err;
@@ -198,21 +182,17 @@ async function waitAndFinish(
     if (err === resendFailure) throw err;
     if (opts.phase === "delete") throw waitFailedOnDelete(err);
     opts.journal.clear();
-    const { message, reason } = jobWaitInterrupted(
-      err,
-      inputs.jobId,
-      sent.answered,
-      ctx.settings.confirmWindowMs,
-    );
-    throw new ResourceInitFailedError<IngestionOutputs>(
+    const window = ctx.settings.confirmWindowMs;
+    const { message, reason } = jobWaitInterrupted(err, inputs.jobId, sent.answered, window);
+    throw new ResourceInitFailedError<Outputs>(
       id,
       { ...pendingOutputs(inputs, sent, last), message },
       [reason],
-      (inputs as IngestionInputs & { __provider?: unknown }).__provider,
+      (inputs as Inputs & { __provider?: unknown }).__provider,
     );
   }
   return finish(inputs, ctx, opts.journal, sent, outcome.state.snapshot, {
-    completedBefore: false,
+    answer,
     elapsedMs: outcome.elapsedMs,
     polls: outcome.pollCount,
   });
@@ -221,57 +201,36 @@ async function waitAndFinish(
 /**
  * The job is completed: decide the status, read what it applied and what the product's
  * submissions do (both best effort: a failure is told in the message, not thrown), record.
+ * `ifAlreadyCompleted: "fail"` applies to a job that ended on its own only: one that failed
+ * after the service accepted the cancel did not complete before it.
  */
 async function finish(
-  inputs: IngestionInputs,
+  inputs: Inputs,
   ctx: JobContext,
   journal: JournalEntry<SentJobCancel>,
   sent: SentJobCancel,
   snapshot: JobSnapshot,
-  how: { completedBefore: boolean; elapsedMs: number; polls: number },
-): Promise<IngestionOutputs> {
+  how: { answer: CancelAnswer; elapsedMs: number; polls: number },
+): Promise<Outputs> {
   journal.clear();
-  const cancelled = !how.completedBefore && snapshot.result.value === "cancelled";
-  const status: JobCancellationStatus = cancelled ? "canceled" : "alreadyCompleted";
-  if (!cancelled && inputs.ifAlreadyCompleted === "fail") throw alreadyCompleted(inputs.jobId, snapshot);
-
-  const notes: string[] = [];
-  const applied = await ctx.client.getDetail(inputs.jobId).catch((err: unknown) => {
-    notes.push(`What the job applied could not be read: ${(err as Error).message}`);
+  const status = endStatus(snapshot, how.answer);
+  if (status === "alreadyCompleted" && inputs.ifAlreadyCompleted === "fail") {
+    throw alreadyCompleted(inputs.jobId, snapshot);
+  }
+  const facts: EndFacts = { elapsedMs: how.elapsedMs, polls: how.polls, notes: [] };
+  facts.applied = await ctx.client.getDetail(inputs.jobId).catch((err: unknown) => {
+    facts.notes.push(`What the job applied could not be read: ${(err as Error).message}`);
     return undefined;
   });
-  const product = inputs.product ? await productState(inputs.product, ctx, notes) : undefined;
-
-  const waited = how.polls
-    ? ` after ${formatDuration(how.elapsedMs)} (${how.polls} status request${how.polls === 1 ? "" : "s"})`
-    : "";
-  const head = cancelled
-    ? `Configure job ${inputs.jobId} was cancelled${waited}.`
-    : `Configure job ${inputs.jobId} had already completed (${snapshot.result.raw || "no result"}) before the cancel took effect; nothing was cancelled.`;
-  if (applied?.length) {
-    const ids = applied.map((r) => r.id ?? r.type).join(", ");
-    notes.unshift(
-      cancelled
-        ? `It had applied ${applied.length} resource${applied.length === 1 ? "" : "s"} before it stopped, which keep their new configuration: ${ids}.`
-        : `It applied ${applied.length} resource${applied.length === 1 ? "" : "s"}: ${ids}.`,
-    );
-  } else if (applied && cancelled) notes.unshift("Nothing had been applied before it stopped.");
-  if (product?.submissions) {
-    const active = product.submissions.filter(isActiveSubmission);
-    notes.push(
-      active.length
-        ? `${product.productId}: submission${active.length === 1 ? "" : "s"} ${active.map((s) => `${s.id} (${s.status})`).join(", ")} still active.`
-        : `${product.productId}: no submission is running.`,
-    );
-  }
-  const message = `${head} ${notes.join(" ")}${errorsText(snapshot.errors)}`.trim();
+  if (inputs.product) Object.assign(facts, await productState(inputs.product, ctx, facts.notes));
+  const message = endMessage(inputs.jobId, status, snapshot, facts);
   ctx.print(`${ctx.subject}: ${message}`);
-  return recordJobOutputs(inputs, {
+  return recordIngestionJobOutputs(inputs, {
     ...snapshotOutputs(snapshot),
     status,
-    appliedResources: applied,
-    productId: product?.productId,
-    submissions: product?.submissions,
+    appliedResources: facts.applied,
+    productId: facts.productId,
+    submissions: facts.submissions,
     requestedAt: sent.requestedAt,
     completedAt: new Date().toISOString(),
     message,
@@ -283,7 +242,7 @@ async function productState(
   product: string,
   ctx: JobContext,
   notes: string[],
-): Promise<{ productId?: string; submissions?: IngestionOutputs["submissions"] }> {
+): Promise<Pick<EndFacts, "productId" | "submissions">> {
   try {
     const productId = PRODUCT_ID_PATTERN.test(product) ? product : await ctx.client.findProduct(product);
     if (!productId) {
@@ -299,16 +258,10 @@ async function productState(
 }
 
 /** `refresh`: the job's status now; a pending cancellation whose job completed is recorded as such. */
-export async function lookAgainAtJob(props: IngestionOutputs, ctx: JobContext): Promise<IngestionOutputs> {
+export async function lookAgainAtJob(props: Outputs, ctx: JobContext): Promise<Outputs> {
   try {
     const { snapshot } = await ctx.client.getStatus(props.jobId);
-    const next: IngestionOutputs = { ...props, ...snapshotOutputs(snapshot) };
-    if (props.status === "pending" && isCompleted(snapshot)) {
-      next.status = snapshot.result.value === "cancelled" ? "canceled" : "alreadyCompleted";
-      next.completedAt = new Date().toISOString();
-      next.message = `The job completed (${snapshot.result.raw}); seen by refresh.`;
-    }
-    return dropUndefined(next);
+    return refreshedOutputs(props, snapshot);
   } catch (err) {
     if (!(err instanceof HTTPError && err.status === 404)) throw err;
     ctx.print(
@@ -323,10 +276,7 @@ export async function lookAgainAtJob(props: IngestionOutputs, ctx: JobContext): 
 }
 
 /** `when: "destroy"` at create: one read of the job's status, which proves the id and the access. */
-export async function readJobForSchedule(
-  inputs: IngestionInputs,
-  ctx: JobContext,
-): Promise<IngestionOutputs> {
+export async function readJobForSchedule(inputs: Inputs, ctx: JobContext): Promise<Outputs> {
   let snapshot: JobSnapshot;
   try {
     snapshot = (await ctx.client.getStatus(inputs.jobId)).snapshot;
@@ -336,64 +286,13 @@ export async function readJobForSchedule(
   }
   const message = `Will cancel configure job ${inputs.jobId} when this resource is deleted (now ${describeJob(snapshot)}).`;
   ctx.print(`${ctx.subject}: ${message}`);
-  return recordJobOutputs(inputs, { ...snapshotOutputs(snapshot), status: "scheduled", message });
+  return recordIngestionJobOutputs(inputs, { ...snapshotOutputs(snapshot), status: "scheduled", message });
 }
 
-/**
- * The service said no to the cancel itself: 400 `badRequest` as documented (§4), or, since the
- * answer to a cancel "too far along" is undocumented (§8 question 3), a 409 `conflict` or 423
- * `locked`, by status or by code (codes compared case-insensitively). The job's status, read
- * next, tells "already completed" from "refused while running".
- */
-function isRefusal(err: unknown): err is HTTPError {
-  if (!(err instanceof HTTPError)) return false;
-  if (err.status === 400 || err.status === 409 || err.status === 423) return true;
-  return err.status >= 400 && err.status < 500 && REFUSAL_CODES.some((code) => sameCode(err.code, code));
-}
-
-const REFUSAL_CODES = ["badRequest", "conflict", "locked"];
-
-/** The job fields of the outputs, from one snapshot. */
-function snapshotOutputs(s: JobSnapshot): Partial<IngestionOutputs> {
-  return {
-    jobStatus: s.status.raw,
-    jobResult: s.result.raw || undefined,
-    jobStart: s.jobStart,
-    jobEnd: s.jobEnd,
-    jobErrors: s.errors.length ? s.errors : undefined,
-  };
-}
-
-/** The pending outputs that carry a sent cancel to the next `up` ({@link fromOutputs} restores it). */
-function pendingOutputs(
-  inputs: IngestionInputs,
-  sent: SentJobCancel,
-  last: JobSnapshot | undefined,
-): IngestionOutputs {
-  return recordJobOutputs(inputs, {
-    ...(last ? snapshotOutputs(last) : {}),
-    status: "pending",
-    requestedAt: sent.requestedAt,
-    cancelAnswerLost: sent.answered ? undefined : true,
-  });
-}
-
-function fromOutputs(outs: IngestionOutputs, ctx: JobContext): SentJobCancel {
-  return {
-    jobId: outs.jobId,
-    endpoint: ctx.endpoint,
-    requestedAt: outs.requestedAt ?? new Date(0).toISOString(),
-    answered: outs.cancelAnswerLost !== true,
-  };
-}
-
-/** The journal entry of this declared cancellation on this origin (`../journal.ts`). */
-function journalOf(inputs: IngestionInputs, ctx: JobContext): JournalEntry<SentJobCancel> {
-  const key = hashKey(["ingestion", ctx.endpoint, inputs.jobId, inputs.when, inputs.triggers ?? null]);
-  return journalEntry<SentJobCancel>(ctx.settings.journalDir, key);
-}
-
-function dropUndefined<T extends object>(o: T): T {
-  for (const [k, v] of Object.entries(o)) if (v === undefined) delete (o as Record<string, unknown>)[k];
-  return o;
+/** The journal entry of this declared cancellation on this origin (`sentCancellation.ts`). */
+function journalOf(inputs: Inputs, ctx: JobContext): JournalEntry<SentJobCancel> {
+  return journalEntry<SentJobCancel>(
+    ctx.settings.journalDir,
+    journalKey({ ...inputs, endpoint: ctx.endpoint }),
+  );
 }

@@ -1,5 +1,5 @@
 /**
- * The Product Ingestion API calls this package makes (ingestion-api.md §2–§6), typed: the routes
+ * The Product Ingestion API calls this package makes (docs/ingestion-api.md §2–§6), typed: the routes
  * under `<endpoint>/rp/product-ingestion/`, each with `$version`. HTTP mechanics (timeouts,
  * retries, `Retry-After`, capped bodies) are `../http.ts`'s; where the token comes from is
  * `../credentials.ts`'s, asked for the Graph audience only; this module knows the routes, the
@@ -7,7 +7,7 @@
  */
 import { GRAPH_AUDIENCE } from "../core/audience";
 import { AccessTokenSource, BearerSession } from "../core/bearer";
-import { CppError, ResponseError } from "../core/errors";
+import { MarketplaceError, ResponseError } from "../core/errors";
 import { HttpClientOptions, HttpResponse } from "../core/http";
 import { parseRetryAfter } from "../core/retry";
 import { Sanitizer } from "../core/sanitize";
@@ -112,7 +112,7 @@ export class IngestionClient {
     const rest = Object.entries(query).map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
     url.search = `?$version=${encodeURIComponent(this.apiVersion)}${rest.join("")}`;
     if (url.origin !== this.endpoint.origin || !url.pathname.startsWith(`${INGESTION_BASE_PATH}/`)) {
-      throw new CppError(`Refusing to build a request outside ${INGESTION_BASE_PATH}.`);
+      throw new MarketplaceError(`Refusing to build a request outside ${INGESTION_BASE_PATH}.`);
     }
     return url;
   }

@@ -1,25 +1,14 @@
 /**
  * How to poll the Product Ingestion API for the end of a cancelled configure job, as a
  * {@link PollableOperation} for `pollUntilDone` (the *operation* of `@azure/core-lro`; the poller
- * decides when). A sent cancel is one small serializable state ({@link SentJobCancel}) that the
- * journal and the pending outputs carry and a resume restores.
+ * decides when). The sent cancel it watches is `sentCancellation.ts`'s {@link SentJobCancel}.
  */
 import { PollableOperation, PollResult } from "../core/poller";
 import type { IngestionClient } from "./client";
+import type { SentJobCancel } from "./sentCancellation";
 import { JobSnapshot, describeJob, isCompleted } from "./status";
 
-/** A cancel that was sent (or was about to be): where, when, and whether an answer came back. */
-export interface SentJobCancel {
-  jobId: string;
-  /** The origin it was sent to: a resume on another origin does not trust it. */
-  endpoint: string;
-  /** ISO 8601. */
-  requestedAt: string;
-  /** False while no answer was received: the cancel may or may not have reached the service. */
-  answered: boolean;
-}
-
-/** What one poll saw. `status`/`rawStatus` are what a progress line shows (`../progress.ts`). */
+/** What one poll saw. `status`/`rawStatus` are what a progress line shows (`../kit/progress.ts`). */
 export interface JobState {
   status: string;
   /** `running/pending`. */
@@ -64,8 +53,8 @@ export interface SentJobCancelWatch {
  * The job's status, with the rule for a cancel whose answer was lost: the status is read first; a
  * completed job ends the wait whatever its result (no second cancel); a job still not completed
  * `confirmWindowMs` after the lost send gets the cancel once more. Before the window the lost
- * cancel may still be taking effect (a cancel that answers `running` first, §8 question 2), and a
- * second POST would only be answered by the first one's outcome.
+ * cancel may still be taking effect (a cancel that answers `running` first: docs/ingestion-api.md,
+ * "Open questions"), and a second POST would only be answered by the first one's outcome.
  */
 export function sentJobCancelOperation(
   client: IngestionClient,

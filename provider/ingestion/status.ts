@@ -1,5 +1,5 @@
 /**
- * The Product Ingestion API's vocabulary (ingestion-api.md §2–§6), parsed into small typed values.
+ * The Product Ingestion API's vocabulary (docs/ingestion-api.md §2–§6), parsed into small typed values.
  * The quirks are absorbed here, once: `jobId`/`jobID`, the `0001-01-01…` sentinel of an unended
  * `jobEnd`, either schema host (never checked), error items with or without `details`, and codes
  * and status values compared case-insensitively. Every string leaving a parse has passed through

@@ -158,7 +158,7 @@ describe("CPP client against the emulator", function () {
     });
   });
 
-  describe("lists and status", () => {
+  describe("lists", () => {
     it("lists running submissions, newest first", async () => {
       const op = start("faults");
       const list = await clientFor(ctx.emu).listSubmissions(P, "faults", { status: "running" });
@@ -168,10 +168,6 @@ describe("CPP client against the emulator", function () {
         ctx.emu.requests[0].path.split("?")[0],
         "/api/publishers/contoso/offers/faults/submissions/",
       );
-    });
-    it("reads the offer status", async () => {
-      const status = await clientFor(ctx.emu).getOfferStatus(P, "faults");
-      assert.equal(typeof status.status, "string");
     });
   });
 

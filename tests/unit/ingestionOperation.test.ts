@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { IngestionClient } from "../../provider/ingestion/client";
-import { SentJobCancel, sentJobCancelOperation } from "../../provider/ingestion/operation";
+import { sentJobCancelOperation } from "../../provider/ingestion/operation";
+import type { SentJobCancel } from "../../provider/ingestion/sentCancellation";
 import { JobSnapshot, parseJobStatus } from "../../provider/ingestion/status";
 
 /**

@@ -13,10 +13,10 @@ import {
 import { parseErrorBody } from "../../provider/core/http";
 import { sanitizerFor } from "../../provider/core/sanitize";
 
-/** Wire samples from ingestion-api.md (§2–§6), literally. */
+/** Wire samples from docs/ingestion-api.md (§2–§6), literally. */
 const GUID = "0c1b2a3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
-describe("ingestion status parsing (ingestion-api.md quirks)", () => {
+describe("ingestion status parsing (docs/ingestion-api.md quirks)", () => {
   it("reads the §2 configure reply: jobId, notStarted/pending, the jobEnd sentinel as no end", () => {
     const s = parseJobStatus({
       $schema: "https://schema.mp.microsoft.com/schema/configure-status/2022-07-01",
