@@ -5,15 +5,14 @@
  * message, request id). Request headers are never copied into an error, so a bearer token cannot
  * leak through one; service text arrives here already through the one sanitizer (`sanitize.ts`).
  */
-import type { CancellationOutputs } from "../kit/outputs";
-
 /**
- * Base class of every error this package throws on purpose. Each class names itself with a
- * literal (`override readonly name = "..."`), not with its constructor's name, which a minifier
- * or bundler would rename.
+ * Base class of every error this package throws on purpose, whichever API it came from. Each
+ * class names itself with a literal (`override readonly name = "..."`), not with its constructor's
+ * name, which a minifier or bundler would rename. The failures particular to one API sit in its
+ * folder (`cpp/errors.ts`, `ingestion/errors.ts`) and extend this class too.
  */
-export class CppError extends Error {
-  override readonly name: string = "CppError";
+export class MarketplaceError extends Error {
+  override readonly name: string = "MarketplaceError";
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
@@ -25,7 +24,7 @@ export interface HttpErrorDetails {
   /** Path and query only: the origin is already known to the user from `endpoint`. */
   path: string;
   status: number;
-  /** `error.code` from the CPP error body, or `error` from an Azure AD error body. */
+  /** `error.code` from the API's error body, or `error` from an Entra ID error body. */
   code?: string;
   /** `error.message` / `error_description`, or the start of a non-JSON body. */
   serviceMessage?: string;
@@ -34,7 +33,7 @@ export interface HttpErrorDetails {
 }
 
 /** The service answered with a status we do not treat as success. */
-export class HTTPError extends CppError {
+export class HTTPError extends MarketplaceError {
   override readonly name = "HTTPError";
   readonly method: string;
   readonly path: string;
@@ -55,7 +54,7 @@ export class HTTPError extends CppError {
 }
 
 /** One HTTP request took longer than the per-request timeout. */
-export class TimeoutError extends CppError {
+export class TimeoutError extends MarketplaceError {
   override readonly name = "TimeoutError";
   constructor(
     readonly method: string,
@@ -67,7 +66,7 @@ export class TimeoutError extends CppError {
 }
 
 /** The connection failed (refused, reset, dropped) before a complete response arrived. */
-export class NetworkError extends CppError {
+export class NetworkError extends MarketplaceError {
   override readonly name = "NetworkError";
   constructor(
     readonly method: string,
@@ -83,7 +82,7 @@ export class NetworkError extends CppError {
 }
 
 /** A response was received but its body cannot be used (not JSON, wrong shape, too large). */
-export class ResponseError extends CppError {
+export class ResponseError extends MarketplaceError {
   override readonly name = "ResponseError";
   constructor(
     readonly method: string,
@@ -96,7 +95,7 @@ export class ResponseError extends CppError {
 }
 
 /** The service pointed us at a URL we refuse to send credentials to. */
-export class UnsafeLocationError extends CppError {
+export class UnsafeLocationError extends MarketplaceError {
   override readonly name = "UnsafeLocationError";
   /** Set when the request whose answer carried the location was accepted (e.g. a cancel's 202). */
   readonly acceptedStatus?: number;
@@ -111,7 +110,7 @@ export class UnsafeLocationError extends CppError {
  * The error shape the dynamic-provider runtime turns into "resource created but not initialized":
  * the engine records `properties` under `id` and calls `update` on the next `pulumi up`.
  */
-export class ResourceInitFailedError<P extends object = CancellationOutputs> extends CppError {
+export class ResourceInitFailedError<P extends object = Record<string, unknown>> extends MarketplaceError {
   override readonly name = "ResourceInitFailedError";
   readonly properties: P & { __provider?: unknown };
 
@@ -132,7 +131,7 @@ export class ResourceInitFailedError<P extends object = CancellationOutputs> ext
 }
 
 /** Waiting for an operation ran past `timeoutSeconds`. */
-export class OperationTimeoutError extends CppError {
+export class OperationTimeoutError extends MarketplaceError {
   override readonly name = "OperationTimeoutError";
   constructor(
     message: string,
@@ -143,7 +142,7 @@ export class OperationTimeoutError extends CppError {
 }
 
 /** The caller's AbortSignal fired. */
-export class AbortError extends CppError {
+export class AbortError extends MarketplaceError {
   override readonly name = "AbortError";
   constructor(what: string) {
     super(`${what} was aborted.`);
@@ -151,16 +150,8 @@ export class AbortError extends CppError {
 }
 
 /** Getting a token failed; says which credential source was tried and how to fix it. */
-export class CredentialError extends CppError {
+export class CredentialError extends MarketplaceError {
   override readonly name = "CredentialError";
-}
-
-/**
- * The operation behind the cancellation ended in a state the user asked us not to accept
- * (failed, guard mismatch, nothing to cancel with `ifNothingToCancel: "fail"`).
- */
-export class CancellationError extends CppError {
-  override readonly name = "CancellationError";
 }
 
 /**

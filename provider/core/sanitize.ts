@@ -1,5 +1,5 @@
 /**
- * The one sanitizer for text that came from elsewhere (design.md "Text from the service"): status
+ * The one sanitizer for text that came from elsewhere (docs/design.md "Text from the service"): status
  * values, step names, messages, error bodies and codes, header-derived text, Node network errors.
  * Whatever the service sends may repeat the caller's credentials or carry terminal escape
  * sequences, and it all ends up in a terminal, a CI log, a pull-request comment or the state.

@@ -1,10 +1,11 @@
 /**
  * A cancel that was sent, as one small serializable state, in the manner of `@azure/core-lro`'s
- * `serialize`/`restoreFrom`: the journal stores it (`journal.ts`), the pending outputs carry it,
- * and a resume restores it from either. It says where to look and what was seen; it never holds
- * a credential.
+ * `serialize`/`restoreFrom`: the journal stores it (`../core/journal.ts`), the pending outputs
+ * carry it, and a resume restores it from either. It says where to look and what was seen; it
+ * never holds a credential.
  */
-import type { CanceledOperation, CancellationOutputs } from "../kit/outputs";
+import { hashKey } from "../core/journal";
+import type { CanceledOperation, OfferOperationCancellationOutputs as CancellationOutputs } from "./outputs";
 
 export interface SentCancellation {
   publisherId: string;
@@ -53,4 +54,58 @@ export function operationIdOf(location: URL): string {
   } catch {
     return last;
   }
+}
+
+/**
+ * One journal entry: the sent cancellation and the origin it was sent to. Entries written by
+ * 0.1.0 name the canceled operation by `canceledOperationId` only; {@link restoreSent} reads both.
+ */
+export interface InflightCancellation extends SentCancellation {
+  endpoint: string;
+  /** 0.1.0's spelling of `canceledOperation.id`. */
+  canceledOperationId?: string;
+}
+
+/**
+ * One journal key per declared cancellation: where, what, and the user's "cancel again"
+ * triggers. The parts and their order are those of 0.1.0, whose entries a resume still finds.
+ */
+export function journalKey(parts: {
+  endpoint: string;
+  publisherId: string;
+  offerId: string;
+  when: string;
+  triggers?: unknown;
+}): string {
+  return hashKey([parts.endpoint, parts.publisherId, parts.offerId, parts.when, parts.triggers ?? null]);
+}
+
+/**
+ * The sent cancellation an entry describes. What the journal does not know about the canceled
+ * operation (an entry of 0.1.0 keeps only its id) is taken from the submissions list, where it
+ * may still be running.
+ */
+export function restoreSent(
+  entry: InflightCancellation,
+  running: (Omit<CanceledOperation, "id"> & { id: string }) | undefined,
+): SentCancellation {
+  const id = entry.canceledOperation?.id ?? entry.canceledOperationId;
+  const listed = running && running.id === id ? running : undefined;
+  return {
+    publisherId: entry.publisherId,
+    offerId: entry.offerId,
+    canceledOperation:
+      entry.canceledOperation ??
+      (id
+        ? {
+            id,
+            submissionType: listed?.submissionType,
+            slot: listed?.slot,
+            state: listed?.state ?? "running",
+          }
+        : undefined),
+    requestedAt: entry.requestedAt,
+    httpStatus: entry.httpStatus,
+    operationLocation: entry.operationLocation,
+  };
 }

@@ -32,12 +32,20 @@ export interface DynamicLifecycle {
 
 type Provider = Required<dynamic.ResourceProvider>;
 
+/** A front module's exports: the provider methods, and its lifecycle (not a provider method). */
+export type Front<L> = Provider & FrontModule<L>;
+
 /**
- * The provider methods of the front module at `packageEntry` (its name inside the package) whose
- * file is `frontFile`. The file's path is kept only when the package name does not lead to it (a
- * checkout without the package in node_modules), so a user's state never carries a local path.
+ * The exports of the front module at `packageEntry` (its name inside the package) whose file is
+ * `frontFile`, forwarding to the lifecycle that `lifecycle` loads (a `require` written in the front
+ * module, relative to it). The file's path is kept only when the package name does not lead to it
+ * (a checkout without the package in node_modules), so a user's state never carries a local path.
  */
-export function dynamicFront(packageEntry: string, frontFile: string): Provider {
+export function dynamicFront<L extends DynamicLifecycle>(
+  packageEntry: string,
+  frontFile: string,
+  lifecycle: () => L,
+): Front<L> {
   const localEntry: string | undefined = resolvesTo(packageEntry, frontFile) ? undefined : frontFile;
   const load = (): DynamicLifecycle => {
     let front: FrontModule<DynamicLifecycle>;
@@ -57,6 +65,7 @@ export function dynamicFront(packageEntry: string, frontFile: string): Provider 
     update: (id, olds, news) => load().update(id, olds, news),
     read: (id, props) => load().read(id, props),
     delete: (id, props) => load().deleteResource(id, props),
+    lifecycle,
   };
 }
 

@@ -6,13 +6,6 @@
 import type * as Lifecycle from "../ingestion/lifecycle";
 import { dynamicFront } from "./front";
 
-const PACKAGE_ENTRY = "pulumi-marketplace-cancel/dist/provider/dynamic/ingestionJobCancellation";
-
-/** The lifecycle this front forwards to; not a provider method. */
-export function lifecycle(): typeof Lifecycle {
-  return require("../ingestion/lifecycle");
-}
-
 export const {
   configure,
   check,
@@ -21,5 +14,10 @@ export const {
   update,
   read,
   delete: deleteResource,
-} = dynamicFront(PACKAGE_ENTRY, __filename);
+  lifecycle,
+} = dynamicFront(
+  "pulumi-marketplace-cancel/dist/provider/dynamic/ingestionJobCancellation",
+  __filename,
+  (): typeof Lifecycle => require("../ingestion/lifecycle"),
+);
 export { deleteResource as delete };

@@ -7,13 +7,6 @@
 import type * as Lifecycle from "../cpp/lifecycle";
 import { dynamicFront } from "./front";
 
-const PACKAGE_ENTRY = "pulumi-marketplace-cancel/dist/provider/dynamic/offerOperationCancellation";
-
-/** The lifecycle this front forwards to; not a provider method. */
-export function lifecycle(): typeof Lifecycle {
-  return require("../cpp/lifecycle");
-}
-
 export const {
   configure,
   check,
@@ -22,5 +15,10 @@ export const {
   update,
   read,
   delete: deleteResource,
-} = dynamicFront(PACKAGE_ENTRY, __filename);
+  lifecycle,
+} = dynamicFront(
+  "pulumi-marketplace-cancel/dist/provider/dynamic/offerOperationCancellation",
+  __filename,
+  (): typeof Lifecycle => require("../cpp/lifecycle"),
+);
 export { deleteResource as delete };

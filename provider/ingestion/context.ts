@@ -1,21 +1,15 @@
 /**
- * What one lifecycle call of an `IngestionJobCancellation` works with: `../context.ts`'s call
- * context for the Product Ingestion API, with its own origin setting
+ * What one lifecycle call of an `IngestionJobCancellation` works with: `../kit/context.ts`'s
+ * call context for the Product Ingestion API, with its origin setting
  * (`marketplace:ingestionEndpoint`) and the Graph audience.
  */
-import { GRAPH_AUDIENCE } from "../core/audience";
-import { ApiBinding, CallContext, CallTarget, callContext } from "../kit/context";
-import type { Printer } from "../kit/progress";
 import type { ProviderSettings } from "../core/settings";
+import { ApiBinding, CallContext, CallTarget, bindApi, callContext } from "../kit/context";
+import type { Printer } from "../kit/progress";
 import { IngestionClient } from "./client";
-import { DEFAULT_INGESTION_ENDPOINT } from "./service";
+import { INGESTION_API_FACTS } from "./service";
 
-export const INGESTION_API: ApiBinding<IngestionClient> = {
-  audience: GRAPH_AUDIENCE,
-  endpointSetting: "ingestionEndpoint",
-  defaultEndpoint: DEFAULT_INGESTION_ENDPOINT,
-  createClient: (options) => new IngestionClient(options),
-};
+export const INGESTION_API: ApiBinding<IngestionClient> = bindApi(INGESTION_API_FACTS, IngestionClient);
 
 export type JobContext = CallContext<IngestionClient>;
 
@@ -23,6 +17,7 @@ export interface JobTarget extends CallTarget {
   jobId: string;
 }
 
+/** How every line about one job's cancellation starts. */
 export function jobSubject(jobId: string): string {
   return `[marketplace] job ${jobId}`;
 }

@@ -1,79 +1,42 @@
 /**
- * `check` of an `IngestionJobCancellation`: validation and normalization of its inputs, with the
- * CPP resource's checks where the rule is the same (`../inputs.ts`). No network call; every
- * failure names the property and the fix; a value not known before apply passes through.
+ * `check` of an `IngestionJobCancellation`: validation and normalization of its own inputs (the
+ * job id, the product, `ifAlreadyCompleted`), in the frame and with the shared checks of
+ * `../kit/checks.ts`. No network call; every failure names the property and the fix; a value not
+ * known before apply passes through.
  */
-import {
-  CheckFailure,
-  CheckOutcome,
-  SharedInputRules,
-  UNKNOWN,
-  checkEnum,
-  checkSharedInputs,
-} from "../kit/checks";
+import { CheckOutcome, Fail, SharedInputs, UNKNOWN, checkEnum, checkInputs } from "../kit/checks";
 import { hasControl, safeSnippet } from "../core/printable";
-import {
-  DEFAULT_JOB_POLL_INTERVAL,
-  INGESTION_DEFAULTS,
-  INGESTION_INPUT,
-  INGESTION_INPUT_NAMES,
-  JOB_POLL_CEILING_SECONDS,
-} from "./inputSpec";
+import { INGESTION_JOB_SPEC } from "./inputSpec";
 
 /** The inputs as stored after `check`: defaults applied. Keys are the spec's (checked at compile time). */
-export interface IngestionInputs {
+export interface IngestionJobCancellationInputs extends SharedInputs {
   jobId: string;
   product?: string;
   ifAlreadyCompleted: "succeed" | "fail";
-  when: "apply" | "destroy";
-  triggers?: unknown;
-  timeoutSeconds: number;
-  pollIntervalSeconds: { min: number; max: number };
-  /** Absent: `marketplace:ingestionEndpoint`, else https://graph.microsoft.com. */
-  endpoint?: string;
-  apiVersion: string;
-  accessToken?: string;
 }
 
-export type { CheckFailure, CheckOutcome };
-
-export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `product/<guid>`, the durable id. */
 export const PRODUCT_ID_PATTERN =
   /^product\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 /** An offer's external id: letters, digits, `-`, `_`, `.` (it goes into a query string, encoded). */
 const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const VERSION_PATTERN = /^\d{4}-\d{2}-\d{2}(-preview\d*)?$/;
-const INGESTION_SHARED_RULES: SharedInputRules = {
-  known: new Set(INGESTION_INPUT_NAMES),
-  when: INGESTION_INPUT.when,
-  timeoutSeconds: INGESTION_DEFAULTS.timeoutSeconds as number,
-  poll: { default: DEFAULT_JOB_POLL_INTERVAL, ceiling: JOB_POLL_CEILING_SECONDS },
-  apiVersion: {
-    default: INGESTION_DEFAULTS.apiVersion as string,
-    pattern: VERSION_PATTERN,
-    advice: `apiVersion is the $version of the Product Ingestion API and must look like ${INGESTION_DEFAULTS.apiVersion} or 2022-07-01; remove it to use ${INGESTION_DEFAULTS.apiVersion}.`,
-  },
-  tokenAudience: " for https://graph.microsoft.com",
-};
 
-export function checkIngestionInputs(news: Record<string, unknown>): CheckOutcome {
-  const failures: CheckFailure[] = [];
-  const fail = (property: string, reason: string) => failures.push({ property, reason });
-  const out: Record<string, unknown> = {};
-
-  out.jobId = checkJobId(news.jobId, fail);
-  if (news.product !== undefined && news.product !== null && news.product !== "") {
-    out.product = checkProduct(news.product, fail);
-  }
-  out.ifAlreadyCompleted = checkEnum(news.ifAlreadyCompleted, INGESTION_INPUT.ifAlreadyCompleted, fail);
-  checkSharedInputs(news, INGESTION_SHARED_RULES, out, fail);
-
-  for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
-  return { inputs: out, failures };
+export function checkIngestionJobInputs(news: Record<string, unknown>): CheckOutcome {
+  return checkInputs(INGESTION_JOB_SPEC, news, (news, out, fail) => {
+    out.jobId = checkJobId(news.jobId, fail);
+    if (news.product !== undefined && news.product !== null && news.product !== "") {
+      out.product = checkProduct(news.product, fail);
+    }
+    out.ifAlreadyCompleted = checkEnum(
+      news.ifAlreadyCompleted,
+      INGESTION_JOB_SPEC.input.ifAlreadyCompleted,
+      fail,
+    );
+  });
 }
 
-function checkJobId(value: unknown, fail: (p: string, r: string) => void): string | undefined {
+function checkJobId(value: unknown, fail: Fail): string | undefined {
   if (value === UNKNOWN) return value;
   const fix = 'Use the jobId that POST configure returned, e.g. "0c1b2a3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".';
   if (value === undefined || value === null || value === "") {
@@ -92,7 +55,7 @@ function checkJobId(value: unknown, fail: (p: string, r: string) => void): strin
   return trimmed.toLowerCase();
 }
 
-function checkProduct(value: unknown, fail: (p: string, r: string) => void): string | undefined {
+function checkProduct(value: unknown, fail: Fail): string | undefined {
   if (value === UNKNOWN) return value;
   const fix =
     'Use the offer\'s external id as Partner Center shows it (letters, digits, ".", "-", "_"), or its durable id "product/<guid>".';

@@ -3,17 +3,20 @@
  * happened to the job. Shared by the resource class (which declares the outputs) and the lifecycle
  * (which fills them); no credential is ever among them but the secret `accessToken` input.
  */
-import { recordOutputsWith } from "../kit/outputs";
-import type { IngestionInputs } from "./inputs";
+import { SHARED_RESULT_KEYS, SharedResults, outputsRecorder } from "../kit/outputs";
+import type { IngestionJobCancellationInputs } from "./inputs";
 
 /**
- * `canceled`: the job ended `cancelled` because of this cancel. `alreadyCompleted`: it had ended
- * before (see `jobResult`). `pending`: the cancel was sent (or may have been), the wait goes on at
- * the next `up`. `scheduled`: `when: "destroy"`, nothing sent yet.
+ * `canceled`: the job ended `cancelled` because of this cancel. `failedAfterCancel`: the service
+ * accepted the cancel, then the job ended `failed` (see `jobErrors`; whether the cancel caused it
+ * is not known). `alreadyCompleted`: it ended on its own before the cancel took effect (see
+ * `jobResult`). `pending`: the cancel was sent (or may have been), the wait goes on at the next
+ * `up`. `scheduled`: `when: "destroy"`, nothing sent yet.
  */
-export type JobCancellationStatus = "canceled" | "alreadyCompleted" | "pending" | "scheduled";
+export type IngestionJobCancellationStatus =
+  "canceled" | "failedAfterCancel" | "alreadyCompleted" | "pending" | "scheduled";
 
-/** One item of the job's `errors[]` (ingestion-api.md §6), sanitized. */
+/** One item of the job's `errors[]` (docs/ingestion-api.md, "Errors, spelling drift, throttling"), sanitized. */
 export interface JobError {
   code: string;
   message?: string;
@@ -35,8 +38,8 @@ export interface SubmissionState {
   result?: string;
 }
 
-export interface IngestionOutputs extends IngestionInputs {
-  status: JobCancellationStatus;
+export interface IngestionJobCancellationOutputs extends IngestionJobCancellationInputs, SharedResults {
+  status: IngestionJobCancellationStatus;
   /** The job's status as the service spelled it: `notStarted`, `running`, `completed` (`notFound` once gone). */
   jobStatus?: string;
   /** The job's result as the service spelled it: `pending`, `succeeded`, `failed`, `cancelled`. */
@@ -51,16 +54,12 @@ export interface IngestionOutputs extends IngestionInputs {
   productId?: string;
   /** The product's submissions after the cancel. */
   submissions?: SubmissionState[];
-  /** When the cancel was sent (ISO 8601). */
-  requestedAt?: string;
-  completedAt?: string;
   /** True while no answer to the cancel was received (it may or may not have reached the service). */
   cancelAnswerLost?: boolean;
-  /** One line for humans: what happened, or why the wait goes on. */
-  message?: string;
 }
 
-export const INGESTION_RESULT_KEYS = [
+/** The results part of the outputs: everything that is not an echoed input. */
+export const INGESTION_JOB_RESULT_KEYS = [
   "status",
   "jobStatus",
   "jobResult",
@@ -70,16 +69,12 @@ export const INGESTION_RESULT_KEYS = [
   "appliedResources",
   "productId",
   "submissions",
-  "requestedAt",
-  "completedAt",
   "cancelAnswerLost",
-  "message",
-] as const satisfies readonly (keyof IngestionOutputs)[];
+  ...SHARED_RESULT_KEYS,
+] as const satisfies readonly (keyof IngestionJobCancellationOutputs)[];
 
-/** Outputs = the checked inputs + results (`../outputs.ts` `recordOutputsWith`). */
-export function recordJobOutputs(
-  inputs: IngestionInputs,
-  results: Partial<IngestionOutputs>,
-): IngestionOutputs {
-  return recordOutputsWith<IngestionInputs, IngestionOutputs>(INGESTION_RESULT_KEYS, inputs, results);
-}
+/** Outputs = the checked inputs + results (`../kit/outputs.ts`). */
+export const recordIngestionJobOutputs = outputsRecorder<
+  IngestionJobCancellationInputs,
+  IngestionJobCancellationOutputs
+>(INGESTION_JOB_RESULT_KEYS);

@@ -1,19 +1,18 @@
 /**
  * What `pulumi preview --diff` shows for an `IngestionJobCancellation` that `up` would create or
- * replace with `when: "apply"`: the job's state now, under the same `runningNow` key and by the
- * same rules as the CPP resource (`../previewLookup.ts`): one read-only request
- * (`GET configure/{jobId}/status`, no retries, 15 s), only in a preview, only when
- * `marketplace:previewLookup` is on; a failed lookup is one line and never fails the preview.
+ * replace with `when: "apply"` (the mechanism and its rules are `../kit/preview.ts`'s): the job's
+ * state now, under the same `runningNow` key as the CPP resource. One read-only request:
+ * `GET configure/{jobId}/status`.
  */
-import { UNKNOWN } from "../kit/checks";
-import type { CheckOutcome } from "../kit/checks";
-import { LOOKUP_TIMEOUT_MS, addPreviewFactsBy, withinLookupDeadline } from "../kit/preview";
+import { LookupRequest, PreviewFactsAdder, previewFactsAdder } from "../kit/preview";
 import { safeSnippet } from "../core/printable";
 import type { ProviderSettings } from "../core/settings";
-import type { IngestionInputs } from "./inputs";
+import type { IngestionJobCancellationInputs } from "./inputs";
+import { INGESTION_JOB_SPEC } from "./inputSpec";
 import type { JobSnapshot } from "./status";
 
-const API_NAME = "Microsoft Graph (the Product Ingestion API)";
+/** What the diff block shows: the job's state, or one line (done already, could not look). */
+export type IngestionJobFacts = JobFacts | string;
 
 export interface JobFacts {
   jobId: string;
@@ -23,41 +22,21 @@ export interface JobFacts {
   since?: string;
 }
 
-/** Reads the job's status (one GET); injectable for tests. */
-export type StatusReader = (
-  inputs: IngestionInputs,
-  settings: ProviderSettings,
-  signal: AbortSignal,
-) => Promise<JobSnapshot>;
+/** Reads the job's status (one GET). */
+export type StatusReader = LookupRequest<IngestionJobCancellationInputs, JobSnapshot>;
 
-export async function addJobPreviewFacts(
-  olds: Record<string, unknown>,
-  outcome: CheckOutcome,
-  settings: () => ProviderSettings,
-  read: StatusReader = readStatus,
-): Promise<void> {
-  await addPreviewFactsBy<IngestionInputs>(olds, outcome, settings, (inputs, resolved) =>
-    jobFacts(inputs, resolved, read),
+export const addIngestionJobPreviewFacts: PreviewFactsAdder<IngestionJobCancellationInputs, JobSnapshot> =
+  previewFactsAdder(
+    {
+      apiName: INGESTION_JOB_SPEC.api.audience.name,
+      needs: ["jobId", "endpoint", "apiVersion", "accessToken"],
+      judge: ingestionJobFacts,
+    },
+    readStatus,
   );
-}
-
-export async function jobFacts(
-  inputs: IngestionInputs,
-  settings: ProviderSettings,
-  read: StatusReader = readStatus,
-): Promise<JobFacts | string> {
-  const unknown = (["jobId", "endpoint", "apiVersion", "accessToken"] as const).find(
-    (k) => typeof inputs[k] === "string" && (inputs[k] as string).includes(UNKNOWN),
-  );
-  if (unknown) return `not looked up: ${unknown} is not known before apply`;
-  return withinLookupDeadline(
-    async (signal) => describeForReview(inputs, await read(inputs, settings, signal)),
-    API_NAME,
-  );
-}
 
 /** What the reviewer reads: the job's state, or one line when `up` will cancel nothing. */
-export function describeForReview(inputs: IngestionInputs, s: JobSnapshot): JobFacts | string {
+export function ingestionJobFacts(inputs: IngestionJobCancellationInputs, s: JobSnapshot): IngestionJobFacts {
   if (s.status.value === "completed") {
     const result = safeSnippet(s.result.raw || "no result");
     return inputs.ifAlreadyCompleted === "fail"
@@ -70,18 +49,13 @@ export function describeForReview(inputs: IngestionInputs, s: JobSnapshot): JobF
   return facts;
 }
 
-/** The one request, without retries and with a short timeout. */
+/** The one request, with the quick settings. */
 async function readStatus(
-  inputs: IngestionInputs,
+  inputs: IngestionJobCancellationInputs,
   settings: ProviderSettings,
   signal: AbortSignal,
 ): Promise<JobSnapshot> {
   const { jobContextFor } = require("./context") as typeof import("./context");
-  const quick: ProviderSettings = {
-    ...settings,
-    retry: { ...settings.retry, retries: 0 },
-    requestTimeoutMs: Math.min(settings.requestTimeoutMs ?? LOOKUP_TIMEOUT_MS, LOOKUP_TIMEOUT_MS),
-  };
-  const ctx = jobContextFor(inputs, quick, () => undefined);
+  const ctx = jobContextFor(inputs, settings, () => undefined);
   return (await ctx.client.getStatus(inputs.jobId, signal)).snapshot;
 }

@@ -2,21 +2,19 @@
  * What one lifecycle call works with: the API client for the resource's endpoint, the credential
  * chosen for that API's audience, the settings, and where progress lines go. Built fresh for every
  * call, because `refresh` and `destroy` must use today's credentials, not those of the `up` that
- * recorded the resource. One builder for both APIs (`CPP_API` here, `INGESTION_API` in
- * `ingestion/context.ts`): each brings its audience, its origin setting and its client, so a
- * token for one API is never sent to the other's origin.
+ * recorded the resource. One builder for both APIs (each binds it in its own `context.ts`, as
+ * `CPP_API` and `INGESTION_API`): each brings its audience, its origin setting and its client, so
+ * a token for one API is never sent to the other's origin.
  */
-import { ApiAudience, CPP_AUDIENCE } from "../core/audience";
 import type { AccessTokenSource } from "../core/bearer";
-import { CppClient } from "../cpp/client";
-import { DEFAULT_ENDPOINT } from "../cpp/service";
 import { CredentialChoice, chooseCredential } from "../core/credentials";
 import { CredentialError } from "../core/errors";
 import { RetryInfo } from "../core/http";
 import { checkEndpoint } from "./endpoint";
 import type { CheckFailure } from "./checks";
+import type { ApiFacts } from "./inputSpec";
 import { formatDuration } from "../core/poller";
-import { Printer, subjectOf } from "./progress";
+import type { Printer } from "./progress";
 import type { Sanitizer } from "../core/sanitize";
 import { ProviderSettings } from "../core/settings";
 import type { RetryOptions } from "../core/retry";
@@ -43,13 +41,24 @@ export interface ApiClientOptions {
   onRetry: (info: RetryInfo) => void;
 }
 
-/** One Marketplace API, as a call context needs it. */
-export interface ApiBinding<Client> {
-  audience: ApiAudience;
-  /** The provider setting with the API's default origin (`marketplace:<key>`). */
-  endpointSetting: "endpoint" | "ingestionEndpoint";
-  defaultEndpoint: string;
+/**
+ * One Marketplace API, as a call context needs it: the API's facts (its audience, its origin
+ * setting and default origin, written once in its `service.ts`) and how to build its client.
+ */
+export interface ApiBinding<Client> extends Pick<
+  ApiFacts,
+  "audience" | "endpointSetting" | "defaultEndpoint"
+> {
   createClient(options: ApiClientOptions): Client;
+}
+
+/** The binding of one API: its facts, and its client class, built from {@link ApiClientOptions}. */
+export function bindApi<Client>(
+  facts: ApiFacts,
+  ClientClass: new (options: ApiClientOptions) => Client,
+): ApiBinding<Client> {
+  const { audience, endpointSetting, defaultEndpoint } = facts;
+  return { audience, endpointSetting, defaultEndpoint, createClient: (options) => new ClientClass(options) };
 }
 
 /** The target of one call: where, which `api-version`/`$version`, and the resource's token input. */
@@ -98,28 +107,12 @@ function configuredEndpoint(api: ApiBinding<unknown>, settings: ProviderSettings
   const configured = settings[api.endpointSetting];
   if (!configured) return api.defaultEndpoint;
   const failures: CheckFailure[] = [];
-  const endpoint = checkEndpoint(configured, `marketplace:${api.endpointSetting}`, (property, reason) =>
-    failures.push({ property, reason }),
+  const endpoint = checkEndpoint(
+    configured,
+    `marketplace:${api.endpointSetting}`,
+    api.defaultEndpoint,
+    (property, reason) => failures.push({ property, reason }),
   );
   if (!endpoint) throw new CredentialError(failures.map((f) => f.reason).join(" "));
   return endpoint;
-}
-
-/** The Cloud Partner Portal. */
-export const CPP_API: ApiBinding<CppClient> = {
-  audience: CPP_AUDIENCE,
-  endpointSetting: "endpoint",
-  defaultEndpoint: DEFAULT_ENDPOINT,
-  createClient: (options) => new CppClient(options),
-};
-
-export type Context = CallContext<CppClient>;
-
-export interface Target extends CallTarget {
-  publisherId: string;
-  offerId: string;
-}
-
-export function contextFor(target: Target, settings: ProviderSettings, printer: Printer): Context {
-  return callContext(CPP_API, target, subjectOf(target.publisherId, target.offerId), settings, printer);
 }

@@ -1,14 +1,12 @@
 /**
- * The provider's `diff`, explicit on purpose (design.md "diff"): which input changes mean
+ * The provider's `diff`, explicit on purpose (docs/design.md, "diff"): which input changes mean
  * "cancel again" (a replacement), which are settings recorded in place without any API call,
  * and which are nothing at all. Provider code changes (`__provider`) and the access token are
  * never differences: a new package version or a fresh token must not re-fire a cancellation.
+ * Which input does what is the resource's spec (inputSpec.ts `onChange`).
  */
 import { UNKNOWN } from "./checks";
-import { DEFAULTS, REPLACE_KEYS, UPDATE_KEYS } from "./inputSpec";
-
-// Which input does what is the spec's (inputSpec.ts `onChange`); exported here for callers of diff.
-export { REPLACE_KEYS, UPDATE_KEYS };
+import type { SpecFacts } from "./inputSpec";
 
 export interface DiffOutcome {
   changes: boolean;
@@ -18,22 +16,14 @@ export interface DiffOutcome {
   deleteBeforeReplace: boolean;
 }
 
-/** What diff needs of a resource's input spec (inputSpec.ts `keysWhere`, `defaultsOf`). */
-export interface DiffSpec {
-  readonly replaceKeys: readonly string[];
-  readonly updateKeys: readonly string[];
-  readonly defaults: Readonly<Record<string, unknown>>;
-}
+/** What diff needs of a resource's spec. */
+export type DiffSpec = Pick<SpecFacts, "replaceKeys" | "updateKeys" | "defaults">;
 
-const CPP_DIFF_SPEC: DiffSpec = { replaceKeys: REPLACE_KEYS, updateKeys: UPDATE_KEYS, defaults: DEFAULTS };
-
-/** Compares the recorded state (`olds`, outputs echo the normalized inputs) with checked `news`. */
-export function diffInputs(olds: Record<string, unknown>, news: Record<string, unknown>): DiffOutcome {
-  return diffBySpec(CPP_DIFF_SPEC, olds, news);
-}
-
-/** {@link diffInputs} for any resource's spec. */
-export function diffBySpec(
+/**
+ * Compares the recorded state (`olds`, outputs echo the normalized inputs) with checked `news`,
+ * by the resource's spec.
+ */
+export function diffInputs(
   spec: DiffSpec,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
@@ -49,7 +39,7 @@ export function diffBySpec(
     replaces: [...replaces],
     updates: [...updates],
     // The old resource's delete is a no-op (or, for when=destroy, a cancel that the replacement
-    // would repeat); deleting first keeps at most one cancellation of an offer in flight.
+    // would repeat); deleting first keeps at most one cancellation of a target in flight.
     deleteBeforeReplace: replaces.length > 0,
   };
 }

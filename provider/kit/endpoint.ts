@@ -1,17 +1,22 @@
 /**
- * The check of a CPP endpoint, for the `endpoint` input and the `marketplace:endpoint` setting
- * alike: the endpoint receives the bearer token.
+ * The check of an API endpoint, for the `endpoint` input and the API's origin setting alike
+ * (`marketplace:endpoint`, `marketplace:ingestionEndpoint`): the endpoint receives the bearer token.
  */
-import type { Fail } from "./checks";
 import { isLoopback } from "../core/loopback";
 import { safeSnippet } from "../core/printable";
 
 /**
  * The endpoint receives the bearer token: it must be an https origin, or plain http on a
- * loopback address (the emulator). No path, query, fragment or embedded credentials.
+ * loopback address (the emulator). No path, query, fragment or embedded credentials. A failure's
+ * advice names `origin`, the API's own default (its `service.ts`), never another API's.
  */
-export function checkEndpoint(value: unknown, property: string, fail: Fail): string | undefined {
-  const fix = `Use an origin like "https://cloudpartner.azure.com" (plain http only for a loopback emulator such as "http://127.0.0.1:8080").`;
+export function checkEndpoint(
+  value: unknown,
+  property: string,
+  origin: string,
+  fail: (property: string, reason: string) => void,
+): string | undefined {
+  const fix = `Use an origin like "${origin}" (plain http only for a loopback emulator such as "http://127.0.0.1:8080").`;
   if (typeof value !== "string") {
     fail(property, `${property} must be a URL string. ${fix}`);
     return undefined;

@@ -1,69 +1,37 @@
 /**
- * The shape of what a cancellation records in state. Shared by the resource class (which declares
- * the outputs) and the lifecycle (which fills them), and cheap to import from either side.
+ * How a cancellation records its outputs in state, for either resource: the checked inputs echoed
+ * back plus the results (each resource's `outputs.ts` names its results and their types).
  */
-import type { CancellationInputs } from "./checks";
 
-/** Normalized outcome vocabulary of the `status` output. */
-export type CancellationStatus =
-  "succeeded" | "canceled" | "failed" | "nothingToCancel" | "pending" | "scheduled";
-
-export interface CanceledOperation {
-  id: string;
-  submissionType?: string;
-  slot?: string;
-  /** The state listed just before the cancel was sent. */
-  state: string;
-}
-
-/** Everything recorded in state: the normalized inputs echoed back plus what happened. */
-export interface CancellationOutputs extends CancellationInputs {
-  status: CancellationStatus;
-  httpStatus?: 200 | 202;
-  operationLocation?: string;
-  cancellationOperationId?: string;
-  canceledOperation?: CanceledOperation;
+/** The results both resources record. */
+export interface SharedResults {
+  /** When the cancel was sent (ISO 8601). */
   requestedAt?: string;
   completedAt?: string;
-  /** Last status of the watched operation as the service spelled it ("notFound" if it vanished). */
-  operationStatus?: string;
-  /** One line for humans: what happened, or why we are still waiting. */
+  /** One line for humans: what happened, or why the wait goes on. */
   message?: string;
 }
 
-/** The results part of the outputs: everything that is not an echoed input. */
-export const RESULT_KEYS = [
-  "status",
-  "httpStatus",
-  "operationLocation",
-  "cancellationOperationId",
-  "canceledOperation",
+/** The keys of {@link SharedResults}, part of each resource's result keys. */
+export const SHARED_RESULT_KEYS = [
   "requestedAt",
   "completedAt",
-  "operationStatus",
   "message",
-] as const;
+] as const satisfies readonly (keyof SharedResults)[];
 
 /**
  * Inputs never echoed: the provider code, and what a preview adds or the resource passes for
- * `check` only (previewLookup.ts `FACTS_KEY` and `PREVIEW_FLAG`; literals here, so this module
- * stays free of imports).
+ * `check` only (preview.ts `FACTS_KEY` and `PREVIEW_FLAG`; literals here, so this module stays free
+ * of imports).
  */
 const NOT_ECHOED: ReadonlySet<string> = new Set(["__provider", "runningNow", "__preview"]);
 
 /**
- * Outputs = the normalized inputs + results. The access token is echoed only so `refresh` and
- * `destroy` can use it when nothing else is configured; the resource marks it secret.
+ * Outputs = the checked inputs + results (`resultKeys`: everything that is not an echoed input).
+ * The access token is echoed only so `refresh` and `destroy` can use it when nothing else is
+ * configured; the resource marks it secret.
  */
-export function recordOutputs(
-  inputs: CancellationInputs,
-  results: Partial<CancellationOutputs>,
-): CancellationOutputs {
-  return recordOutputsWith(RESULT_KEYS, inputs, results);
-}
-
-/** {@link recordOutputs} for any resource: its result keys, its checked inputs, what happened. */
-export function recordOutputsWith<I extends object, O extends I>(
+export function recordOutputs<I extends object, O extends I>(
   resultKeys: readonly string[],
   inputs: I,
   results: Partial<O>,
@@ -76,4 +44,11 @@ export function recordOutputsWith<I extends object, O extends I>(
     out[k] = v && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v;
   for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
   return out as unknown as O;
+}
+
+/** {@link recordOutputs} bound to one resource's result keys and types. */
+export function outputsRecorder<I extends object, O extends I>(
+  resultKeys: readonly string[],
+): (inputs: I, results: Partial<O>) => O {
+  return (inputs, results) => recordOutputs<I, O>(resultKeys, inputs, results);
 }

@@ -1,8 +1,8 @@
 /**
  * What `pulumi preview --diff` tells the reviewer of a pull request about a cancellation that
- * `up` would send (issue 11 §1): what runs on the offer now, or that nothing runs, and whether
- * the `expectedOperationId` guard would stop the `up`. One read-only request (the running
- * submissions), best effort: a preview never fails because of it.
+ * `up` would send, for either resource: what its one read-only request (`cpp/preview.ts`,
+ * `ingestion/preview.ts`) finds, judged as `up` would judge it. Best effort: a preview never
+ * fails because of it, and it only runs when `marketplace:previewLookup` is on.
  *
  * The mechanism, chosen from what the real engine (v3.276.0, Automation API
  * `preview({ diff: true, onOutput })`) printed for a probe provider:
@@ -23,17 +23,11 @@
  *   resource tells `check` whether the program runs as a preview (`pulumi.runtime.isDryRun()`,
  *   under {@link PREVIEW_FLAG}, which `check` removes): `up` neither looks nor stores anything,
  *   and `diff` (which compares only the spec's inputs) never sees the key either way.
- *
- * Step and percent are not in the submissions list (cpp-api.md §3), only in the operation's own
- * GET: a second request per resource. This module keeps to one, and `up` prints them while it
- * waits. "Since" is when the submission started (`createdDateTime`), else its last change
- * (`changedTime`) where the service lists only that.
  */
-import type { CancellationInputs, CheckOutcome } from "./checks";
+import type { CheckOutcome } from "./checks";
 import { UNKNOWN } from "./checks";
 import { safeSnippet } from "../core/printable";
 import type { ProviderSettings } from "../core/settings";
-import type { Submission } from "../cpp/status";
 
 /** The input the resource adds (true in a preview) and `check` removes before anything else. */
 export const PREVIEW_FLAG = "__preview";
@@ -42,27 +36,6 @@ export const FACTS_KEY = "runningNow";
 
 /** The whole lookup, credentials included, gives up after this long. */
 export const LOOKUP_TIMEOUT_MS = 15_000;
-
-/** What the diff block shows: the running operation, or one line (nothing runs, could not look). */
-export type PreviewFacts = RunningFacts | string;
-
-export interface RunningFacts {
-  id: string;
-  /** `publish` or `go-live`, as the list says. */
-  type?: string;
-  slot?: string;
-  /** When the submission started (`createdDateTime`), else its last change (`changedTime`). */
-  since?: string;
-  /** The guard would stop `up`: names both ids. */
-  warning?: string;
-}
-
-/** Lists the running submissions of the target's offer (one GET); injectable for tests. */
-export type Lister = (
-  inputs: CancellationInputs,
-  settings: ProviderSettings,
-  signal: AbortSignal,
-) => Promise<Submission[]>;
 
 /** Splits the preview flag off the inputs the program sent. */
 export function takePreviewFlag(news: Record<string, unknown>): {
@@ -73,43 +46,65 @@ export function takePreviewFlag(news: Record<string, unknown>): {
   return { preview: flag === true, news: rest };
 }
 
-/**
- * Adds {@link FACTS_KEY} to checked inputs, in a preview, for a resource `up` would create or
- * replace with `when: "apply"`, when the lookup is on. Never throws.
- */
-export async function addPreviewFacts(
-  olds: Record<string, unknown>,
-  outcome: CheckOutcome,
-  settings: () => ProviderSettings,
-  list: Lister = listRunning,
-): Promise<void> {
-  await addPreviewFactsBy<CancellationInputs>(olds, outcome, settings, (inputs, resolved) =>
-    previewFacts(inputs, resolved, list),
-  );
+/** The one read-only request of a lookup, with settings made quick (no retries, a short timeout). */
+export type LookupRequest<I, A> = (inputs: I, settings: ProviderSettings, signal: AbortSignal) => Promise<A>;
+
+/** One resource's lookup: the API it asks, what must be known first, and how to read the answer. */
+export interface PreviewLookup<I, A, F> {
+  /** Names the API in a missing-credentials reason (its audience's name). */
+  readonly apiName: string;
+  /** The inputs the request is built from: a value not known before apply means no lookup. */
+  readonly needs: readonly (keyof I & string)[];
+  /** What the reviewer reads, from the answer and the resource's inputs, judged as `up` would. */
+  judge(inputs: I, answer: A): F | string;
 }
 
 /**
- * {@link addPreviewFacts} for any resource: the same rule (a create or replacement with
- * `when: "apply"`, the lookup on, checked inputs), the resource's own `look`. Never throws.
+ * Adds {@link FACTS_KEY} to checked inputs, in a preview, for a resource `up` would create or
+ * replace with `when: "apply"`, when the lookup is on: what the request finds, or one line saying
+ * why there is nothing. Never throws. `request` is injectable for tests.
  */
-export async function addPreviewFactsBy<I extends { when?: unknown }>(
+export type PreviewFactsAdder<I, A> = (
   olds: Record<string, unknown>,
   outcome: CheckOutcome,
   settings: () => ProviderSettings,
-  look: (inputs: I, settings: ProviderSettings) => Promise<unknown>,
-  apiName?: string,
-): Promise<void> {
-  const inputs = outcome.inputs as unknown as I;
-  if (outcome.failures.length > 0 || !wouldCancel(olds, inputs)) return;
-  let resolved: ProviderSettings;
-  try {
-    resolved = settings();
-  } catch (err) {
-    outcome.inputs[FACTS_KEY] = `not looked up: ${reasonOf(err, apiName)}`;
-    return;
-  }
-  if (!resolved.previewLookup) return;
-  outcome.inputs[FACTS_KEY] = await look(inputs, resolved);
+  request?: LookupRequest<I, A>,
+) => Promise<void>;
+
+/** A resource's {@link PreviewFactsAdder}: its lookup, and its request unless a test brings one. */
+export function previewFactsAdder<I extends { when?: unknown }, A, F>(
+  lookup: PreviewLookup<I, A, F>,
+  defaultRequest: LookupRequest<I, A>,
+): PreviewFactsAdder<I, A> {
+  return async (olds, outcome, settings, request = defaultRequest) => {
+    const inputs = outcome.inputs as unknown as I;
+    if (outcome.failures.length > 0 || !wouldCancel(olds, inputs)) return;
+    let resolved: ProviderSettings;
+    try {
+      resolved = settings();
+    } catch (err) {
+      outcome.inputs[FACTS_KEY] = `not looked up: ${reasonOf(err, lookup.apiName)}`;
+      return;
+    }
+    if (!resolved.previewLookup) return;
+    const unknown = lookup.needs.find((k) => {
+      const v = inputs[k];
+      return typeof v === "string" && v.includes(UNKNOWN);
+    });
+    if (unknown) {
+      outcome.inputs[FACTS_KEY] = `not looked up: ${unknown} is not known before apply`;
+      return;
+    }
+    const quick: ProviderSettings = {
+      ...resolved,
+      retry: { ...resolved.retry, retries: 0 },
+      requestTimeoutMs: Math.min(resolved.requestTimeoutMs ?? LOOKUP_TIMEOUT_MS, LOOKUP_TIMEOUT_MS),
+    };
+    outcome.inputs[FACTS_KEY] = await withinLookupDeadline(
+      async (signal) => lookup.judge(inputs, await request(inputs, quick, signal)),
+      lookup.apiName,
+    );
+  };
 }
 
 /** Empty olds: a create, or the engine's second `check` of a replacement (see above). */
@@ -118,28 +113,13 @@ export function wouldCancel(olds: Record<string, unknown>, inputs: { when?: unkn
   return fresh && inputs.when !== "destroy";
 }
 
-/** What runs, judged as `up` would judge it; a failed lookup is one line saying why. */
-export async function previewFacts(
-  inputs: CancellationInputs,
-  settings: ProviderSettings,
-  list: Lister = listRunning,
-): Promise<PreviewFacts> {
-  const unknown = (["publisherId", "offerId", "endpoint", "apiVersion", "accessToken"] as const).find(
-    (k) => typeof inputs[k] === "string" && (inputs[k] as string).includes(UNKNOWN),
-  );
-  if (unknown) return `not looked up: ${unknown} is not known before apply`;
-  return withinLookupDeadline(async (signal) =>
-    describe(inputs, firstRunning(await list(inputs, settings, signal))),
-  );
-}
-
 /**
  * Runs one best-effort lookup within {@link LOOKUP_TIMEOUT_MS}: its facts, or one line saying why
  * there are none (`apiName` names the API in a missing-credentials reason). Never throws.
  */
-export async function withinLookupDeadline<F>(
+async function withinLookupDeadline<F>(
   look: (signal: AbortSignal) => Promise<F>,
-  apiName?: string,
+  apiName: string,
 ): Promise<F | string> {
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -162,41 +142,8 @@ export async function withinLookupDeadline<F>(
   }
 }
 
-/** The same pick as `up` (status.ts), loaded here: `check` stays light when the lookup is off. */
-function firstRunning(list: Submission[]): Submission | undefined {
-  return (require("../cpp/status") as typeof import("../cpp/status")).firstRunning(list);
-}
-
-/** What the reviewer reads, from what runs (or nothing) and the resource's inputs. */
-export function describe(inputs: CancellationInputs, running: Submission | undefined): PreviewFacts {
-  const guard = inputs.expectedOperationId;
-  const judged = guard !== undefined && guard !== UNKNOWN;
-  if (!running) {
-    if (judged) {
-      return `warning: nothing runs, not expectedOperationId ${safeSnippet(guard)}: up will fail and cancel nothing`;
-    }
-    return inputs.ifNothingToCancel === "fail"
-      ? 'nothing runs: up will fail (ifNothingToCancel is "fail")'
-      : "nothing runs: up will cancel nothing";
-  }
-  const id = safeSnippet(running.id);
-  const facts: RunningFacts = { id };
-  if (running.submissionType) facts.type = typeWord(running.submissionType);
-  if (running.slot) facts.slot = safeSnippet(running.slot);
-  const since = running.createdTime ?? running.changedTime;
-  if (since) facts.since = safeSnippet(since);
-  if (judged && running.id !== guard) {
-    facts.warning = `${id} runs, not expectedOperationId ${safeSnippet(guard)}: up will fail and cancel nothing`;
-  }
-  return facts;
-}
-
-function typeWord(raw: string): string {
-  return /^go[-_ ]?live$/i.test(raw) ? "go-live" : safeSnippet(raw);
-}
-
 /** One line: why the lookup could not tell. Our own words, never the service's text. */
-export function reasonOf(err: unknown, apiName = "the Cloud Partner Portal"): string {
+export function reasonOf(err: unknown, apiName: string): string {
   const e = (err ?? {}) as { name?: unknown; status?: unknown; message?: unknown };
   const status = typeof e.status === "number" ? e.status : undefined;
   switch (e.name) {
@@ -218,20 +165,4 @@ export function reasonOf(err: unknown, apiName = "the Cloud Partner Portal"): st
     default:
       return `unexpected ${typeof e.name === "string" ? safeSnippet(e.name) : "error"}`;
   }
-}
-
-/** The one request: `GET …/submissions/?status=running`, no retries, a short timeout. */
-async function listRunning(
-  inputs: CancellationInputs,
-  settings: ProviderSettings,
-  signal: AbortSignal,
-): Promise<Submission[]> {
-  const { contextFor } = require("./context") as typeof import("./context");
-  const quick: ProviderSettings = {
-    ...settings,
-    retry: { ...settings.retry, retries: 0 },
-    requestTimeoutMs: Math.min(settings.requestTimeoutMs ?? LOOKUP_TIMEOUT_MS, LOOKUP_TIMEOUT_MS),
-  };
-  const ctx = contextFor(inputs, quick, () => undefined);
-  return ctx.client.listSubmissions(inputs.publisherId, inputs.offerId, { status: "running", signal });
 }

@@ -4,7 +4,6 @@
  */
 import { engineGone } from "../core/engineLiveness";
 import { PollProgress, formatDuration } from "../core/poller";
-import { CancellationState } from "../cpp/operation";
 
 export type Printer = (line: string) => void;
 
@@ -16,8 +15,17 @@ export const defaultPrinter: Printer = (line) => {
   if (engineGone() === undefined) console.log(line);
 };
 
-/** What a progress line shows of any operation's state (operation.ts's, the ingestion job's). */
-export type ProgressState = Pick<CancellationState, "rawStatus" | "step" | "percent"> & { status: string };
+/**
+ * What a progress line shows of an operation's state, whichever API it came from (each
+ * resource's `operation.ts` has a state of this shape).
+ */
+export interface ProgressState {
+  status: string;
+  /** Exactly what the service said; shown instead of `status` when there is one. */
+  rawStatus: string;
+  step?: string;
+  percent?: number;
+}
 
 export function progressLine(subject: string, p: PollProgress<ProgressState>): string {
   const s = p.state;
@@ -30,8 +38,4 @@ export function progressLine(subject: string, p: PollProgress<ProgressState>): s
       ? ` (poll ${p.pollCount}, next in ${formatDuration(p.nextDelayMs)})`
       : ` (poll ${p.pollCount})`;
   return line;
-}
-
-export function subjectOf(publisherId: string, offerId: string): string {
-  return `[marketplace] ${publisherId}/${offerId}`;
 }

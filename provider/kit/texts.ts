@@ -1,27 +1,28 @@
 /**
- * What the user reads when a cancellation does not go as declared: every failure text of the
- * lifecycle, each saying what happened and what to do next. Texts only; the decisions are made
- * in `cancellation.ts`.
+ * The sentences both resources print, each written once: what a failure means for the
+ * cancellation and what to do next. Each API composes them with its own nouns ("the cancellation
+ * of publisher/offer", "configure job <id>") in its `texts.ts`; the decisions are made in its
+ * `cancellation.ts`.
  */
-import {
-  CancellationError,
-  HTTPError,
-  OperationTimeoutError,
-  UnsafeLocationError,
-  withAdvice,
-} from "../core/errors";
-import type { CanceledOperation } from "./outputs";
+import { OperationTimeoutError, withAdvice } from "../core/errors";
 import { formatDuration } from "../core/poller";
 import { isTransientFailure } from "../core/retry";
-import { sanitize } from "../core/sanitize";
 
 /** Which lifecycle call is running: decides what a failure message tells the user to do next. */
 export type Phase = "create" | "update" | "delete";
 
-interface Target {
-  publisherId: string;
-  offerId: string;
-}
+/** `delete` of a `when: "apply"` resource: what the user is told, and why nothing is sent. */
+export const REMOVED_FROM_STATE_ONLY =
+  "removed from state only; a cancellation cannot be undone, so nothing is sent to the service.";
+
+/** `delete` of a `when: "destroy"` resource: the cancel is sent now. */
+export const CANCELLING_AT_DELETE = 'when is "destroy": cancelling now.';
+
+/** A wait that can be resumed: the next run picks it up where it stopped. */
+const RESUME_WAITING = "to resume waiting (no second cancel is sent)";
+
+/** Added to the advice after a wait that timed out. */
+const OR_RAISE_TIMEOUT = ", or raise timeoutSeconds";
 
 /**
  * A failure before the service accepted any cancel. A transient one (throttling beyond the
@@ -36,26 +37,6 @@ export function notSent(err: unknown, phase: Phase): unknown {
   );
 }
 
-export function guardFailed(
-  target: Target & { expectedOperationId: string },
-  running: CanceledOperation | undefined,
-): CancellationError {
-  const seen = running
-    ? `the running operation is ${running.id} (${running.submissionType ?? "operation"}${running.slot ? `, slot ${running.slot}` : ""})`
-    : "nothing is running";
-  return new CancellationError(
-    `expectedOperationId guard: ${seen} on ${target.publisherId}/${target.offerId}, not ${target.expectedOperationId}; nothing was cancelled. ` +
-      "Update expectedOperationId to the operation you mean to stop, or remove it to cancel whatever runs.",
-  );
-}
-
-export function nothingToCancel(target: Target): CancellationError {
-  return new CancellationError(
-    `Nothing is running on offer ${target.publisherId}/${target.offerId}, so there is nothing to cancel (ifNothingToCancel is "fail"). ` +
-      'Set ifNothingToCancel: "succeed" to accept this.',
-  );
-}
-
 const NEXT_STEP_AFTER_FAILURE: Record<Phase, string> = {
   create: "run `pulumi up` to try again (a new cancel is sent).",
   // The resource is recorded as pending: another `up` would only read the same failure again.
@@ -63,63 +44,44 @@ const NEXT_STEP_AFTER_FAILURE: Record<Phase, string> = {
   delete: "run `pulumi destroy` again to send a new cancel.",
 };
 
-/** The service says the cancellation itself failed. */
-export function cancellationFailed(
-  target: Target,
-  outcome: { rawStatus: string; errors: string[]; elapsedMs: number },
-  phase: Phase,
-): CancellationError {
-  // Each message was sanitized when parsed; the joined list is capped once more, as a whole.
-  const why = outcome.errors.length ? ` The service said: ${sanitize(outcome.errors.join(" | "))}` : "";
-  return new CancellationError(
-    `The cancellation of ${target.publisherId}/${target.offerId} failed (${outcome.rawStatus}) after ${formatDuration(outcome.elapsedMs)}.${why} ` +
-      `The operation may still be running; check the offer in Partner Center, then ${NEXT_STEP_AFTER_FAILURE[phase]}`,
-  );
+/** After the service said a cancellation failed: how to send a new one from this phase. */
+export function nextStepAfterFailure(phase: Phase): string {
+  return NEXT_STEP_AFTER_FAILURE[phase];
 }
 
 /** `destroy` cannot record a pending state: the error itself says how to resume. */
 export function waitFailedOnDelete(err: unknown): unknown {
   if (!(err instanceof OperationTimeoutError)) return err;
   return new OperationTimeoutError(
-    `${err.message} Run \`pulumi destroy\` again to resume waiting (no second cancel is sent), or raise timeoutSeconds.`,
+    `${err.message} Run \`pulumi destroy\` again ${RESUME_WAITING}${OR_RAISE_TIMEOUT}.`,
     err.lastStatus,
   );
+}
+
+/** What one API says about a wait that stopped after its cancel was sent. */
+export interface InterruptedWait {
+  /** What was awaited: "the cancellation of p/o", "configure job <id> to stop". */
+  waitingFor: string;
+  /** The service answered the cancel; false when the answer was lost (it may have acted). */
+  answered: boolean;
+  /** When a cancel whose answer was lost is sent again: "the operation is still running". */
+  resentOnlyIf: string;
 }
 
 /**
  * `create`/`update`: the wait failed after a cancel was sent; the state is recorded as pending.
  * Returns the message kept in the outputs and the reason the engine shows.
  */
-export function waitInterrupted(
+export function interruptedWait(
   err: unknown,
-  target: Target & { httpStatus?: number },
+  wait: InterruptedWait,
   confirmWindowMs: number,
 ): { message: string; reason: string } {
   const timeout = err instanceof OperationTimeoutError;
   const detail = err instanceof Error ? err.message : String(err);
-  const message = timeout
-    ? detail
-    : `Waiting for the cancellation of ${target.publisherId}/${target.offerId} was interrupted: ${detail}`;
-  const next =
-    target.httpStatus === undefined
-      ? `The cancel may have reached the service (its answer was lost) and is recorded as pending; run \`pulumi up\` again to resume waiting (the cancel is sent again only if the operation is still running ${formatDuration(confirmWindowMs)} after the first)`
-      : "The cancel was accepted by the service and is recorded as pending; run `pulumi up` again to resume waiting (no second cancel is sent)";
-  return { message, reason: `${message} ${next}${timeout ? ", or raise timeoutSeconds" : ""}.` };
-}
-
-/**
- * A 202 whose Location the client refused (another origin, not a URL, a credential in it): one
- * line, saying both that the cancel was accepted and why the list is watched instead.
- */
-export function unusableLocationOnAccept(err: UnsafeLocationError): string {
-  return `warning: the service answered 202 (the cancel was accepted). ${err.message} Watching the submissions list instead.`;
-}
-
-/** The Location of a sent cancel stopped being usable mid-wait: what happened, and what is watched now. */
-export function locationAbandoned(location: string, answer: HTTPError, endpoint: string): string {
-  const what =
-    answer.status === 404
-      ? `the operation ${location} no longer exists`
-      : `the operation ${location} answered HTTP ${answer.status}, a redirect; redirects are not followed, so the token stays on ${endpoint}`;
-  return `warning: ${what}; watching the submissions list instead.`;
+  const message = timeout ? detail : `Waiting for ${wait.waitingFor} was interrupted: ${detail}`;
+  const next = wait.answered
+    ? `The cancel was accepted by the service and is recorded as pending; run \`pulumi up\` again ${RESUME_WAITING}`
+    : `The cancel may have reached the service (its answer was lost) and is recorded as pending; run \`pulumi up\` again to resume waiting (the cancel is sent again only if ${wait.resentOnlyIf} ${formatDuration(confirmWindowMs)} after the first)`;
+  return { message, reason: `${message} ${next}${timeout ? OR_RAISE_TIMEOUT : ""}.` };
 }

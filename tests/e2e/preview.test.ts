@@ -4,7 +4,7 @@ import { Emulator, Seed } from "../../emulator";
 import { EngineStack } from "../../tools/engine/stack";
 
 /**
- * What a pull request shows (issue 11 §1): the exact standard output of `pulumi preview --diff`
+ * What a pull request shows (docs/design.md "The preview lookup"): the exact standard output of `pulumi preview --diff`
  * through the real engine, for a cancellation `up` would send. The resource's diff block carries
  * `runningNow`: what runs on the offer (one read-only request), or one line saying that nothing
  * runs or why the preview could not look. Resources without a change cost no request, and the

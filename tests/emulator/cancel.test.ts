@@ -1,4 +1,4 @@
-// Specification: POST …/cancel (cpp-api.md §1) — sync and async, both Location forms, the legacy
+// Specification: POST …/cancel (docs/cpp-api.md §1) — sync and async, both Location forms, the legacy
 // and no-location quirks, nothing to cancel, failing cancellations, and the request body.
 
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-// Specification: the switches of the ingestion emulator (ingestion-api.md §7) and `$version`
+// Specification: the switches of the ingestion emulator (docs/ingestion-api.md §7) and `$version`
 // handling (§1) — each switch changes exactly the answer it names, from the programmatic interface,
 // the admin API and the seed.
 

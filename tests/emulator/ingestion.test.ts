@@ -1,4 +1,4 @@
-// Specification: the Product Ingestion API of the emulator (ingestion-api.md §2–§5, §7) — finding
+// Specification: the Product Ingestion API of the emulator (docs/ingestion-api.md §2–§5, §7) — finding
 // products and submissions, configure jobs following the emulated clock, configure-detail, cancel
 // (sync, async, too late, past the point of no return, partial effect) and what submissions show.
 

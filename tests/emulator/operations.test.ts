@@ -1,5 +1,5 @@
 // Specification: offers, publish/go-live, operation objects, submissions and offer status
-// (cpp-api.md §2–§4).
+// (docs/cpp-api.md §2–§4).
 
 import assert from "node:assert/strict";
 
@@ -136,7 +136,7 @@ describe("emulator: GET operation", () => {
     return { id: current.id, path: cpp(`${CONTOSO}/operations/${current.id}`) };
   }
 
-  it("returns the fields of cpp-api.md §2 and omits notificationEmails for migrated offers", async () => {
+  it("returns the fields of docs/cpp-api.md §2 and omits notificationEmails for migrated offers", async () => {
     const { id, path } = await seededOperation();
     const op = (await get(ctx.emu, path)).json<OperationBody>();
     assert.equal(op.id, id);

@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import { OfferConfigPatch } from "../../emulator";
 import { clearTokenCache } from "../../provider/core/credentials";
 import { HTTPError, ResponseError } from "../../provider/core/errors";
-import { journalKey, writeInflight } from "../../provider/core/journal";
+import { writeInflight } from "../../provider/core/journal";
+import { journalKey } from "../../provider/cpp/sentCancellation";
 import { journalDir } from "../../provider/core/settings";
 import * as lifecycle from "../../provider/cpp/lifecycle";
 import { ResourceInitFailedError } from "../../provider/cpp/lifecycle";
@@ -32,7 +33,7 @@ import {
 } from "./helpers";
 
 /**
- * Every fault of issue 6 against the emulator, through the real provider code paths
+ * Every fault the emulator can inject (docs/cpp-api.md §7), against the emulator, through the real provider code paths
  * (`lifecycle.create`/`update` exactly as the engine calls them, real HTTP on 127.0.0.1). For
  * each: what the user ends up with (success after retries, or a clear error and then success on
  * the next `up`), that the service accepted exactly one cancel, that every call that ended after

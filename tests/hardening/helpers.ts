@@ -14,7 +14,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, FaultRule, OfferConfigPatch, Seed, startEmulator } from "../../emulator";
 import { resolveTls } from "../../emulator/core/tls";
-import { CancellationInputs, checkInputs } from "../../provider/kit/checks";
+import {
+  OfferOperationCancellationInputs as CancellationInputs,
+  checkOfferOperationInputs as checkInputs,
+} from "../../provider/cpp/inputs";
 import { clearTokenCache } from "../../provider/core/credentials";
 import * as lifecycle from "../../provider/cpp/lifecycle";
 import { figures } from "./figures";

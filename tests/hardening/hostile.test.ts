@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { startEmulator } from "../../emulator";
 import { CppClient } from "../../provider/cpp/client";
 import { CredentialError, HTTPError, UnsafeLocationError } from "../../provider/core/errors";
-import { checkInputs } from "../../provider/kit/checks";
+import { checkOfferOperationInputs as checkInputs } from "../../provider/cpp/inputs";
 import * as lifecycle from "../../provider/cpp/lifecycle";
 import { offerUrl, resolveOperationLocation } from "../../provider/cpp/location";
 // What counts as loopback is specified on its own, case by case, in tests/unit/loopback.test.ts.

@@ -2,14 +2,17 @@ import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
 import { clearTokenCache } from "../../provider/core/credentials";
 import { ResourceInitFailedError } from "../../provider/core/errors";
-import { IngestionInputs, checkIngestionInputs } from "../../provider/ingestion/inputs";
+import {
+  IngestionJobCancellationInputs as IngestionInputs,
+  checkIngestionJobInputs as checkIngestionInputs,
+} from "../../provider/ingestion/inputs";
 import * as lifecycle from "../../provider/ingestion/lifecycle";
-import { IngestionOutputs } from "../../provider/ingestion/outputs";
+import { IngestionJobCancellationOutputs as IngestionOutputs } from "../../provider/ingestion/outputs";
 import { figures } from "./figures";
 import { FaultyEmulator, TOKEN, scanForSecrets, useProviderEnv, visibleOutputs } from "./helpers";
 
 /**
- * The faults of the Product Ingestion API (ingestion-api.md §6–7) against the emulator, through
+ * The faults of the Product Ingestion API (docs/ingestion-api.md §6–7) against the emulator, through
  * IngestionJobCancellation's real provider code (`create`/`update` as the engine calls them,
  * real HTTP on 127.0.0.1), each scenario on an emulator of its own: throttling with Retry-After,
  * 5xx on the status polls, a cancel whose answer is lost (dropped connection, or answered after

@@ -2,7 +2,10 @@ import { strict as assert } from "node:assert";
 import type * as http from "node:http";
 import fc from "fast-check";
 import { clearTokenCache } from "../../provider/core/credentials";
-import { IngestionInputs, checkIngestionInputs } from "../../provider/ingestion/inputs";
+import {
+  IngestionJobCancellationInputs as IngestionInputs,
+  checkIngestionJobInputs as checkIngestionInputs,
+} from "../../provider/ingestion/inputs";
 import * as lifecycle from "../../provider/ingestion/lifecycle";
 import { figures } from "./figures";
 import {
@@ -73,8 +76,8 @@ const anyValue = fc.oneof(
   fc.boolean(),
   fc.constant(null),
   fc.array(hostileString, { maxLength: 3 }),
-  // Plain objects, as inputs arrive from the engine (a null-prototype object makes the shared
-  // checkEnum throw a TypeError instead of a failure: see the report of issue 13).
+  // Plain objects, as inputs arrive from the engine (its Struct decoding makes no null-prototype
+  // objects).
   fc.dictionary(hostileString, hostileString, { maxKeys: 3, noNullPrototype: true }),
 );
 

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../../emulator";
 import { resolveTls } from "../../emulator/core/tls";
 import { clearTokenCache } from "../../provider/core/credentials";
-import { checkInputs } from "../../provider/kit/checks";
+import { checkOfferOperationInputs as checkInputs } from "../../provider/cpp/inputs";
 import * as lifecycle from "../../provider/cpp/lifecycle";
 import {
   CLIENT,

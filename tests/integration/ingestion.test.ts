@@ -6,9 +6,9 @@ import { Emulator } from "../../emulator";
 import { clearTokenCache } from "../../provider/core/credentials";
 import { ResourceInitFailedError } from "../../provider/core/errors";
 import { IngestionClient } from "../../provider/ingestion/client";
-import { IngestionInputs, checkIngestionInputs } from "../../provider/ingestion/inputs";
+import { IngestionJobCancellationInputs, checkIngestionJobInputs } from "../../provider/ingestion/inputs";
 import * as lifecycle from "../../provider/ingestion/lifecycle";
-import { IngestionOutputs } from "../../provider/ingestion/outputs";
+import { IngestionJobCancellationOutputs } from "../../provider/ingestion/outputs";
 import { useEmulator } from "../emulator/helpers";
 
 /**
@@ -19,6 +19,8 @@ import { useEmulator } from "../emulator/helpers";
  */
 const lines: string[] = [];
 let products = 0;
+/** What a job that fails on its own reports. */
+const LISTING_ERROR = { code: "listingError", message: "The listing has no description." };
 
 function configure(values: Record<string, string>) {
   return lifecycle.configure({ config: { get: (k: string) => values[k] } });
@@ -33,15 +35,15 @@ describe("IngestionJobCancellation lifecycle against the emulator", function () 
   let onLine: (line: string) => void = () => undefined;
 
   const emu = (): Emulator => ctx.emu;
-  const inputs = (jobId: string, extra: Record<string, unknown> = {}): IngestionInputs => {
-    const { inputs: checked, failures } = checkIngestionInputs({
+  const inputs = (jobId: string, extra: Record<string, unknown> = {}): IngestionJobCancellationInputs => {
+    const { inputs: checked, failures } = checkIngestionJobInputs({
       jobId,
       endpoint: emu().url,
       pollIntervalSeconds: { min: 0.1, max: 0.2 },
       ...extra,
     });
     assert.deepEqual(failures, []);
-    return checked as unknown as IngestionInputs;
+    return checked as unknown as IngestionJobCancellationInputs;
   };
   /** A product of its own and a publish job running on it (no notStarted phase). */
   const runningJob = (
@@ -49,6 +51,9 @@ describe("IngestionJobCancellation lifecycle against the emulator", function () 
       resources?: { type?: string; finishAfterSeconds?: number }[];
       pointOfNoReturnSeconds?: number;
       runningSeconds?: number;
+      /** How the job ends if nothing cancels it (default succeeded), and the errors it then reports. */
+      result?: "succeeded" | "failed";
+      errors?: { code: string; message?: string }[];
     } = {},
   ) => {
     const product = emu().ingestion.addProduct(`ingestion-offer-${++products}`);
@@ -58,6 +63,8 @@ describe("IngestionJobCancellation lifecycle against the emulator", function () 
       runningSeconds: opts.runningSeconds ?? 3600,
       resources: opts.resources,
       pointOfNoReturnSeconds: opts.pointOfNoReturnSeconds ?? null,
+      result: opts.result,
+      errors: opts.errors,
     });
     return { product, job };
   };
@@ -179,6 +186,33 @@ describe("IngestionJobCancellation lifecycle against the emulator", function () 
       });
     }
 
+    // The service took the cancel (200, the job still running), and the job then failed: the
+    // cancel was not refused and the job did not end before it, so neither `alreadyCompleted` nor
+    // its `ifAlreadyCompleted: "fail"` error applies.
+    for (const ifAlreadyCompleted of ["succeed", "fail"] as const) {
+      it(`a job that fails after the service accepted the cancel, ifAlreadyCompleted ${ifAlreadyCompleted}: failedAfterCancel, with the job's errors`, async () => {
+        emu().ingestion.setSettings({ cancelMode: "async", asyncCancelSeconds: 600 });
+        const { job } = runningJob({ runningSeconds: 60, result: "failed", errors: [LISTING_ERROR] });
+        onLine = (line) => {
+          if (/the service answered 200: the job is running\/pending/.test(line)) emu().advanceClock(120);
+        };
+        const { outs } = await lifecycle.create(inputs(job.jobId, { ifAlreadyCompleted }));
+        assert.equal(outs.status, "failedAfterCancel");
+        assert.equal(outs.jobStatus, "completed");
+        assert.equal(outs.jobResult, "failed");
+        assert.deepEqual(outs.jobErrors, [LISTING_ERROR]);
+        assert.match(
+          outs.message!,
+          new RegExp(
+            `^The service accepted the cancel of configure job ${job.jobId}, and the job then ended failed, not cancelled, after \\S+ \\(1 status request\\)\\. ` +
+              "Nothing had been applied before it stopped\\. The job reported: listingError: The listing has no description\\.$",
+          ),
+        );
+        assert.equal(cancelPosts(), 1);
+        assert.equal(statusReads(), 1);
+      });
+    }
+
     it("a job too far along: a clear error that nothing was cancelled and what state the job is in", async () => {
       const { job } = runningJob({ pointOfNoReturnSeconds: 5 });
       emu().advanceClock(10);
@@ -222,22 +256,25 @@ describe("IngestionJobCancellation lifecycle against the emulator", function () 
       });
       const { job } = runningJob();
       const checked = inputs(job.jobId, { timeoutSeconds: 1 });
-      let pending: IngestionOutputs | undefined;
+      let pending: IngestionJobCancellationOutputs | undefined;
       let id = "";
-      await assert.rejects(lifecycle.create(checked), (err: ResourceInitFailedError<IngestionOutputs>) => {
-        assert.equal(err.name, "ResourceInitFailedError");
-        assert.equal(err.properties.status, "pending");
-        assert.equal(err.properties.jobStatus, "running");
-        assert.equal(err.properties.jobEnd, undefined);
-        assert.equal(err.properties.cancelAnswerLost, undefined);
-        assert.match(
-          err.reasons[0],
-          /run `pulumi up` again to resume waiting \(no second cancel is sent\), or raise timeoutSeconds/,
-        );
-        pending = err.properties;
-        id = err.id;
-        return true;
-      });
+      await assert.rejects(
+        lifecycle.create(checked),
+        (err: ResourceInitFailedError<IngestionJobCancellationOutputs>) => {
+          assert.equal(err.name, "ResourceInitFailedError");
+          assert.equal(err.properties.status, "pending");
+          assert.equal(err.properties.jobStatus, "running");
+          assert.equal(err.properties.jobEnd, undefined);
+          assert.equal(err.properties.cancelAnswerLost, undefined);
+          assert.match(
+            err.reasons[0],
+            /run `pulumi up` again to resume waiting \(no second cancel is sent\), or raise timeoutSeconds/,
+          );
+          pending = err.properties;
+          id = err.id;
+          return true;
+        },
+      );
       noToken(pending);
       assert.equal(cancelPosts(), 1);
       const diff = await lifecycle.diff(
@@ -345,10 +382,10 @@ describe("IngestionJobCancellation lifecycle against the emulator", function () 
     it("refresh of a pending cancellation whose job completed records its end", async () => {
       emu().ingestion.setSettings({ cancelMode: "async", asyncCancelSeconds: 600 });
       const { job } = runningJob();
-      let pending: IngestionOutputs | undefined;
+      let pending: IngestionJobCancellationOutputs | undefined;
       await assert.rejects(
         lifecycle.create(inputs(job.jobId, { timeoutSeconds: 1 })),
-        (err: ResourceInitFailedError<IngestionOutputs>) => {
+        (err: ResourceInitFailedError<IngestionJobCancellationOutputs>) => {
           pending = err.properties;
           return true;
         },
@@ -357,6 +394,30 @@ describe("IngestionJobCancellation lifecycle against the emulator", function () 
       const { props } = await lifecycle.read("id", pending!);
       assert.equal(props.status, "canceled");
       assert.equal(props.jobResult, "cancelled");
+      assert.equal(cancelPosts(), 1);
+    });
+
+    it("refresh of a pending cancellation whose job then failed records failedAfterCancel", async () => {
+      emu().ingestion.setSettings({ cancelMode: "async", asyncCancelSeconds: 600 });
+      const { job } = runningJob({ runningSeconds: 60, result: "failed", errors: [LISTING_ERROR] });
+      let pending: IngestionJobCancellationOutputs | undefined;
+      await assert.rejects(
+        lifecycle.create(inputs(job.jobId, { timeoutSeconds: 1 })),
+        (err: ResourceInitFailedError<IngestionJobCancellationOutputs>) => {
+          pending = err.properties;
+          return true;
+        },
+      );
+      emu().advanceClock(120);
+      const { props } = await lifecycle.read("id", pending!);
+      assert.equal(props.status, "failedAfterCancel");
+      assert.equal(props.jobResult, "failed");
+      assert.deepEqual(props.jobErrors, [LISTING_ERROR]);
+      assert.equal(
+        props.message,
+        "The service accepted the cancel, and the job then ended failed, not cancelled; seen by refresh. " +
+          "The job reported: listingError: The listing has no description.",
+      );
       assert.equal(cancelPosts(), 1);
     });
   });

@@ -4,8 +4,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Seed } from "../../emulator";
 import { clearTokenCache } from "../../provider/core/credentials";
-import { CancellationError, CredentialError, HTTPError } from "../../provider/core/errors";
-import { CancellationInputs, checkInputs } from "../../provider/kit/checks";
+import { CredentialError, HTTPError } from "../../provider/core/errors";
+import {
+  CancellationError,
+  CancellationFailedError,
+  GuardMismatchError,
+  NothingToCancelError,
+} from "../../provider/cpp/errors";
+import { OfferOperationCancellationInputs, checkOfferOperationInputs } from "../../provider/cpp/inputs";
 import * as lifecycle from "../../provider/cpp/lifecycle";
 import { useEmulator } from "../emulator/helpers";
 import { P, ensureRunning } from "./helpers";
@@ -60,8 +66,8 @@ describe("provider lifecycle against the emulator", function () {
   const ctx = useEmulator({ seed, tls: true });
   let journal: string;
 
-  const inputs = (offerId: string, extra: Record<string, unknown> = {}): CancellationInputs => {
-    const { inputs: checked, failures } = checkInputs({
+  const inputs = (offerId: string, extra: Record<string, unknown> = {}): OfferOperationCancellationInputs => {
+    const { inputs: checked, failures } = checkOfferOperationInputs({
       publisherId: P,
       offerId,
       endpoint: ctx.emu.url,
@@ -69,7 +75,7 @@ describe("provider lifecycle against the emulator", function () {
       ...extra,
     });
     assert.deepEqual(failures, []);
-    return checked as unknown as CancellationInputs;
+    return checked as unknown as OfferOperationCancellationInputs;
   };
   const posts = () => ctx.emu.countRequests({ method: "POST", pathIncludes: "/cancel" });
 
@@ -128,7 +134,8 @@ describe("provider lifecycle against the emulator", function () {
       ensureRunning(ctx.emu, "legacy", "publish", 600);
       const { outs } = await lifecycle.create(inputs("legacy"));
       assert.match(outs.cancellationOperationId!, /^contoso\$legacy\$\d+\$preview$/);
-      assert.ok(outs.status === "succeeded" || outs.status === "canceled");
+      // The cancellation operation ends `complete` (the emulator's default vocabulary): it succeeded.
+      assert.deepEqual([outs.status, outs.operationStatus], ["succeeded", "complete"]);
       assert.equal(posts(), 1);
     });
 
@@ -143,7 +150,8 @@ describe("provider lifecycle against the emulator", function () {
       ensureRunning(ctx.emu, "no-location", "publish", 600);
       const { outs } = await lifecycle.create(inputs("no-location"));
       assert.equal(outs.operationLocation, undefined);
-      assert.ok(outs.status === "canceled" || outs.status === "succeeded", outs.status);
+      // The list shows the cancelled submission `canceled`: the cancellation succeeded.
+      assert.deepEqual([outs.status, outs.operationStatus], ["succeeded", "canceled"]);
       assert.equal(posts(), 1);
     });
 
@@ -151,7 +159,7 @@ describe("provider lifecycle against the emulator", function () {
       ensureRunning(ctx.emu, "sync", "golive", 600);
       const { outs } = await lifecycle.create(inputs("sync"));
       assert.equal(outs.httpStatus, 200);
-      assert.ok(outs.status === "canceled" || outs.status === "succeeded", outs.status);
+      assert.deepEqual([outs.status, outs.operationStatus], ["succeeded", "canceled"]);
       assert.equal(posts(), 1);
     });
 
@@ -165,7 +173,10 @@ describe("provider lifecycle against the emulator", function () {
       await assert.rejects(
         lifecycle.create(inputs("idle", { ifNothingToCancel: "fail" })),
         (e: Error) =>
+          e instanceof NothingToCancelError &&
           e instanceof CancellationError &&
+          e.publisherId === "contoso" &&
+          e.offerId === "idle" &&
           /Nothing is running/.test(e.message) &&
           /ifNothingToCancel/.test(e.message),
       );
@@ -177,7 +188,9 @@ describe("provider lifecycle against the emulator", function () {
       await assert.rejects(
         lifecycle.create(inputs("async", { expectedOperationId: "some-other-operation" })),
         (e: Error) =>
-          e instanceof CancellationError &&
+          e instanceof GuardMismatchError &&
+          e.expectedOperationId === "some-other-operation" &&
+          e.runningOperationId === op.id &&
           e.message.includes(op.id) &&
           e.message.includes("some-other-operation"),
       );
@@ -190,7 +203,10 @@ describe("provider lifecycle against the emulator", function () {
       ensureRunning(ctx.emu, "failing", "publish", 600);
       await assert.rejects(
         lifecycle.create(inputs("failing")),
-        (e: Error) => e instanceof CancellationError && /locked by a certification review/.test(e.message),
+        (e: Error) =>
+          e instanceof CancellationFailedError &&
+          e.serviceErrors.some((m) => /locked by a certification review/.test(m)) &&
+          /locked by a certification review/.test(e.message),
       );
       assert.equal(posts(), 1);
     });
@@ -199,7 +215,7 @@ describe("provider lifecycle against the emulator", function () {
       const op = ensureRunning(ctx.emu, "slow", "publish", 7200);
       const err = (await lifecycle
         .create(inputs("slow", { timeoutSeconds: 1 }))
-        .catch((e: unknown) => e)) as lifecycle.ResourceInitFailedError;
+        .catch((e: unknown) => e)) as lifecycle.ResourceInitFailedError<lifecycle.CancellationOutputs>;
       assert.ok(err instanceof lifecycle.ResourceInitFailedError, String(err));
       assert.match(err.id, /^contoso\/slow\//);
       assert.equal(err.properties.status, "pending");
@@ -219,7 +235,7 @@ describe("provider lifecycle against the emulator", function () {
       const op = ensureRunning(ctx.emu, "slow", "publish", 7200);
       const err = (await lifecycle
         .create(inputs("slow", { timeoutSeconds: 1 }))
-        .catch((e: unknown) => e)) as lifecycle.ResourceInitFailedError;
+        .catch((e: unknown) => e)) as lifecycle.ResourceInitFailedError<lifecycle.CancellationOutputs>;
       assert.ok(err instanceof lifecycle.ResourceInitFailedError, String(err));
       ctx.emu.advanceClock(3600);
       ctx.emu.deleteOperation(err.properties.cancellationOperationId!);
@@ -269,6 +285,31 @@ describe("provider lifecycle against the emulator", function () {
       assert.equal(sameId, id);
       assert.equal(props.operationStatus, "notFound");
       assert.ok(lines.some((l) => /no longer exists/.test(l)));
+    });
+    it("a Location that answers a redirect on every request: watches the submissions list, as the wait did", async () => {
+      const op = ensureRunning(ctx.emu, "async", "publish", 600);
+      ctx.emu.addFault({
+        match: { method: "GET", pathIncludes: "/offers/async/operations/" },
+        always: true,
+        fault: { type: "status", status: 302, headers: { Location: `${ctx.emu.url}/api/elsewhere` } },
+      });
+      const { id, outs } = await lifecycle.create(inputs("async"));
+      assert.equal(outs.status, "succeeded");
+      assert.equal(outs.canceledOperation!.id, op.id);
+      lines.length = 0;
+      const { props } = await lifecycle.read(id, outs);
+      assert.deepEqual(props, outs, "refresh finds what the up recorded");
+      assert.equal(
+        ctx.emu.countRequests({ pathIncludes: "/api/elsewhere" }),
+        0,
+        "a redirect is never followed",
+      );
+      assert.deepEqual(
+        lines.map((l) => l.replace(/^.*?: warning: /, "")),
+        [
+          `the operation ${outs.operationLocation} answered HTTP 302, a redirect; redirects are not followed, so the token stays on ${ctx.emu.url}; watching the submissions list instead.`,
+        ],
+      );
     });
   });
 

@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
 import type { ServerResponse } from "node:http";
 import fc from "fast-check";
-import { CancellationError, HTTPError } from "../../provider/core/errors";
-import { checkInputs } from "../../provider/kit/checks";
+import { HTTPError } from "../../provider/core/errors";
+import { CancellationFailedError } from "../../provider/cpp/errors";
+import { checkOfferOperationInputs as checkInputs } from "../../provider/cpp/inputs";
 import * as lifecycle from "../../provider/cpp/lifecycle";
 import { ResourceInitFailedError } from "../../provider/cpp/lifecycle";
 import { clearTokenCache } from "../../provider/core/credentials";
@@ -17,7 +18,7 @@ import {
 } from "../hardening/helpers";
 
 /**
- * Text from the service is untrusted (design.md "Text from the service"). A stand-in service on
+ * Text from the service is untrusted (docs/design.md "Text from the service"). A stand-in service on
  * 127.0.0.1 answers the real provider (`lifecycle.create`, real HTTP) with generated bodies —
  * submissions lists, operation bodies, error bodies — full of terminal escape sequences, control
  * characters, and the very token and secrets it was sent (`Authorization: Bearer …` repeated
@@ -138,7 +139,7 @@ describe("integration: text from the service is sanitized before it is printed, 
 
     const expected: Record<Kind, (outcome: { outs?: object; err?: Error }) => void> = {
       failed: ({ err }) => {
-        assert.ok(err instanceof CancellationError, String(err));
+        assert.ok(err instanceof CancellationFailedError, String(err));
         assert.match(err.message, /The service said: Rejected: Authorization: Bearer <redacted>/);
       },
       complete: ({ outs }) => assert.equal((outs as { status?: string })?.status, "succeeded"),

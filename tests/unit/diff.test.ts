@@ -1,6 +1,11 @@
 import { strict as assert } from "node:assert";
-import { checkInputs, UNKNOWN } from "../../provider/kit/checks";
-import { diffInputs } from "../../provider/kit/diff";
+import { UNKNOWN } from "../../provider/kit/checks";
+import { DiffOutcome, diffInputs as diffBySpec } from "../../provider/kit/diff";
+import { checkOfferOperationInputs as checkInputs } from "../../provider/cpp/inputs";
+import { OFFER_OPERATION_SPEC } from "../../provider/cpp/inputSpec";
+
+const diffInputs = (olds: Record<string, unknown>, news: Record<string, unknown>): DiffOutcome =>
+  diffBySpec(OFFER_OPERATION_SPEC, olds, news);
 
 /** What `create` recorded for these inputs (outputs echo the normalized inputs). */
 const recorded = (news: Record<string, unknown>) => ({

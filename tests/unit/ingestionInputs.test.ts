@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { UNKNOWN } from "../../provider/kit/checks";
-import { checkIngestionInputs } from "../../provider/ingestion/inputs";
+import { checkIngestionJobInputs as checkIngestionInputs } from "../../provider/ingestion/inputs";
 
 const JOB = "0C1B2A3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D";
 
@@ -52,6 +52,18 @@ describe("IngestionJobCancellation check", () => {
       "pollIntervalSeconds",
     );
     assert.equal(failureOf({ jobId: JOB, ifAlreadyCompleted: "ignore" }).property, "ifAlreadyCompleted");
+  });
+
+  it("advises its own origin, $version and token audience, never the Cloud Partner Portal's", () => {
+    const endpoint = failureOf({ jobId: JOB, endpoint: "ftp://graph.microsoft.com" }).reason;
+    assert.match(endpoint, /Use an origin like "https:\/\/graph\.microsoft\.com"/);
+    assert.equal(
+      failureOf({ jobId: JOB, apiVersion: "latest" }).reason,
+      "apiVersion is the $version of the Product Ingestion API on Microsoft Graph and must look like 2022-03-01-preview2 or 2022-07-01; remove it to use 2022-03-01-preview2.",
+    );
+    const token = failureOf({ jobId: JOB, accessToken: "short" }).reason;
+    assert.match(token, /bearer token string for https:\/\/graph\.microsoft\.com /);
+    for (const reason of [endpoint, token]) assert.doesNotMatch(reason, /cloudpartner/);
   });
 
   it("never echoes an access token it refuses", () => {

@@ -1,7 +1,10 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as ingestionProvider from "../../provider/dynamic/ingestionJobCancellation";
-import { INGESTION_RESOURCE_TYPE_TOKEN, IngestionJobCancellation } from "../../provider/ingestion/resource";
+import {
+  INGESTION_JOB_CANCELLATION_TYPE_TOKEN,
+  IngestionJobCancellation,
+} from "../../provider/ingestion/resource";
 
 const JOB = "0c1b2a3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
@@ -65,8 +68,11 @@ describe("IngestionJobCancellation wiring (pulumi.runtime.setMocks)", () => {
     );
     assert.deepEqual([status, jobResult], ["canceled", "cancelled"]);
     const reg = registered.find((r) => r.name === "stop-job")!;
-    assert.equal(reg.type, INGESTION_RESOURCE_TYPE_TOKEN);
-    assert.equal(INGESTION_RESOURCE_TYPE_TOKEN, "pulumi-nodejs:dynamic/marketplace:IngestionJobCancellation");
+    assert.equal(reg.type, INGESTION_JOB_CANCELLATION_TYPE_TOKEN);
+    assert.equal(
+      INGESTION_JOB_CANCELLATION_TYPE_TOKEN,
+      "pulumi-nodejs:dynamic/marketplace:IngestionJobCancellation",
+    );
     assert.equal(reg.inputs.jobId, JOB);
     assert.ok(pulumi.Output.isInstance(res.jobId));
   });

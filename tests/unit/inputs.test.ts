@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { strict as assert } from "node:assert";
-import { UNKNOWN, checkInputs } from "../../provider/kit/checks";
+import { UNKNOWN } from "../../provider/kit/checks";
+import { checkOfferOperationInputs as checkInputs } from "../../provider/cpp/inputs";
 
 const valid = { publisherId: "contoso", offerId: "contoso-offer" };
 const failuresOf = (news: Record<string, unknown>) => checkInputs(news).failures;
@@ -10,7 +11,7 @@ const onlyFailure = (news: Record<string, unknown>) => {
   return f[0];
 };
 
-describe("input validation (check)", () => {
+describe("OfferOperationCancellation check", () => {
   it("applies the documented defaults", () => {
     const { inputs, failures } = checkInputs(valid);
     assert.deepEqual(failures, []);
@@ -140,6 +141,12 @@ describe("input validation (check)", () => {
       assert.equal(f.property, "endpoint");
       assert.match(f.reason, /unencrypted/);
     });
+    it("advises the CPP origin", () => {
+      assert.match(
+        onlyFailure({ ...valid, endpoint: "ftp://x.com" }).reason,
+        /Use an origin like "https:\/\/cloudpartner\.azure\.com"/,
+      );
+    });
     it("refuses paths, queries, credentials and other schemes", () => {
       for (const e of [
         "https://x.com/api",
@@ -153,8 +160,11 @@ describe("input validation (check)", () => {
     });
   });
 
-  it("rejects a malformed apiVersion", () => {
-    assert.match(onlyFailure({ ...valid, apiVersion: "v1" }).reason, /YYYY-MM-DD/);
+  it("rejects a malformed apiVersion, naming the CPP's api-version and its default", () => {
+    assert.equal(
+      onlyFailure({ ...valid, apiVersion: "v1" }).reason,
+      "apiVersion is the api-version of the Cloud Partner Portal and must look like 2017-10-31; remove it to use 2017-10-31.",
+    );
   });
 
   it("never echoes an accessToken in a failure", () => {
@@ -199,7 +209,7 @@ describe("what check loads", () => {
     // A fresh process: this one has loaded everything already.
     const script =
       "require(process.argv[1]); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node-fetch|[\\\\/]http\\.js$|[\\\\/]client\\.js$/.test(k))))";
-    const out = execFileSync(process.execPath, ["-e", script, require.resolve("../../provider/kit/checks")], {
+    const out = execFileSync(process.execPath, ["-e", script, require.resolve("../../provider/cpp/inputs")], {
       encoding: "utf8",
     });
     assert.deepEqual(JSON.parse(out), []);

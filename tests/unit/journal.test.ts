@@ -3,14 +3,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-  InflightCancellation,
   clearInflight,
-  journalKey,
+  hashKey,
+  journalEntry,
   readInflight,
-  restoreSent,
   writeInflight,
 } from "../../provider/core/journal";
 import { journalDir } from "../../provider/core/settings";
+import { InflightCancellation, journalKey, restoreSent } from "../../provider/cpp/sentCancellation";
 
 /**
  * The journal: accepted cancellations not yet in Pulumi state, so a `create` after a killed `up`
@@ -33,7 +33,7 @@ const entry: InflightCancellation = {
 };
 
 describe("journal", () => {
-  describe("key", () => {
+  describe("key (an offer's: cpp/sentCancellation.ts)", () => {
     it("is 32 hex characters and the same for the same declared cancellation", () => {
       assert.match(journalKey(parts), /^[0-9a-f]{32}$/);
       assert.equal(journalKey({ ...parts }), journalKey(parts));
@@ -108,7 +108,21 @@ describe("journal", () => {
     it("replaces an entry when written again", () => {
       writeInflight(dir, key, { ...entry, httpStatus: undefined });
       writeInflight(dir, key, entry);
-      assert.equal(readInflight(dir, key)?.httpStatus, 202);
+      assert.equal(readInflight<InflightCancellation>(dir, key)?.httpStatus, 202);
+    });
+
+    it("stores whatever entry a resource gives it, through one entry bound to its key", () => {
+      const job = {
+        jobId: "job-1",
+        endpoint: parts.endpoint,
+        requestedAt: entry.requestedAt,
+        answered: false,
+      };
+      const bound = journalEntry<typeof job>(dir, hashKey(["ingestion", parts.endpoint, "job-1"]));
+      bound.write(job);
+      assert.deepEqual(bound.read(), job);
+      bound.clear();
+      assert.equal(bound.read(), undefined);
     });
 
     it("keeps entries of other keys apart", () => {

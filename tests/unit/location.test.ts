@@ -5,7 +5,7 @@ import { offerUrl, operationLocationHeader, resolveOperationLocation } from "../
 const endpoint = new URL("https://cloudpartner.azure.com");
 const headers = (h: Record<string, string>) => ({ get: (n: string) => h[n.toLowerCase()] ?? null });
 
-describe("operation locations (cpp-api.md §1)", () => {
+describe("operation locations (docs/cpp-api.md §1)", () => {
   it("prefers Location, falls back to the legacy Operation-Location", () => {
     assert.equal(operationLocationHeader(headers({ location: "/a", "operation-location": "/b" })), "/a");
     assert.equal(operationLocationHeader(headers({ "operation-location": "/b" })), "/b");

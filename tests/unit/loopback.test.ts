@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { parseArgs } from "../../emulator/cli";
-import { checkInputs } from "../../provider/kit/checks";
+import { checkOfferOperationInputs as checkInputs } from "../../provider/cpp/inputs";
 import { isLoopback } from "../../provider/core/loopback";
 
 /**

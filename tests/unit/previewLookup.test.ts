@@ -1,22 +1,24 @@
 import { strict as assert } from "node:assert";
 import { diffInputs } from "../../provider/kit/diff";
-import { CancellationInputs, checkInputs, UNKNOWN } from "../../provider/kit/checks";
-import { recordOutputs } from "../../provider/kit/outputs";
+import { UNKNOWN } from "../../provider/kit/checks";
+import { FACTS_KEY, PREVIEW_FLAG, reasonOf, takePreviewFlag, wouldCancel } from "../../provider/kit/preview";
+import { CPP_AUDIENCE } from "../../provider/core/audience";
 import {
-  FACTS_KEY,
+  OfferOperationCancellationInputs as CancellationInputs,
+  checkOfferOperationInputs as checkInputs,
+} from "../../provider/cpp/inputs";
+import { OFFER_OPERATION_SPEC } from "../../provider/cpp/inputSpec";
+import { recordOfferOperationOutputs as recordOutputs } from "../../provider/cpp/outputs";
+import {
   Lister,
-  PREVIEW_FLAG,
-  addPreviewFacts,
-  describe as describeFacts,
-  reasonOf,
-  takePreviewFlag,
-  wouldCancel,
-} from "../../provider/kit/preview";
+  addOfferOperationPreviewFacts as addPreviewFacts,
+  offerOperationFacts as describeFacts,
+} from "../../provider/cpp/preview";
 import { ProviderSettings, resolveSettings } from "../../provider/core/settings";
 import type { Submission } from "../../provider/cpp/status";
 
 /**
- * The preview lookup's decisions (issue 11 §1): when it looks, what the reviewer reads, and that
+ * The preview lookup's decisions (OfferOperationCancellation's): when it looks, what the reviewer reads, and that
  * the key carrying the facts is never echoed, stored or diffed. The engine side (what the diff
  * block prints) is tests/e2e/preview.test.ts.
  */
@@ -141,13 +143,23 @@ describe("preview lookup", () => {
     const e = (name: string, extra: Record<string, unknown> = {}) =>
       Object.assign(new Error("Bearer secret-token"), { name, ...extra });
     assert.equal(
-      reasonOf(e("CredentialError", { message: "No credentials for the Cloud Partner Portal were found." })),
+      reasonOf(
+        e("CredentialError", { message: "No credentials for the Cloud Partner Portal were found." }),
+        CPP_AUDIENCE.name,
+      ),
       "no credentials for the Cloud Partner Portal (none configured and no Azure login)",
     );
-    assert.equal(reasonOf(e("HTTPError", { status: 403 })), "the service refused the credentials (HTTP 403)");
-    assert.equal(reasonOf(e("NetworkError")), "the service could not be reached");
-    assert.equal(reasonOf(e("TimeoutError")), "the service did not answer in time");
-    for (const r of [reasonOf(e("Whatever")), reasonOf("Bearer secret-token"), reasonOf(undefined)])
+    assert.equal(
+      reasonOf(e("HTTPError", { status: 403 }), CPP_AUDIENCE.name),
+      "the service refused the credentials (HTTP 403)",
+    );
+    assert.equal(reasonOf(e("NetworkError"), CPP_AUDIENCE.name), "the service could not be reached");
+    assert.equal(reasonOf(e("TimeoutError"), CPP_AUDIENCE.name), "the service did not answer in time");
+    for (const r of [
+      reasonOf(e("Whatever"), CPP_AUDIENCE.name),
+      reasonOf("Bearer secret-token", CPP_AUDIENCE.name),
+      reasonOf(undefined, CPP_AUDIENCE.name),
+    ])
       assert.doesNotMatch(r, /secret-token/);
   });
 
@@ -156,7 +168,7 @@ describe("preview lookup", () => {
     const outs = recordOutputs(inputs as unknown as CancellationInputs, { status: "succeeded" });
     assert.equal(FACTS_KEY in outs, false);
     assert.equal(PREVIEW_FLAG in outs, false);
-    const d = diffInputs({ ...checked().inputs, status: "succeeded" }, inputs);
+    const d = diffInputs(OFFER_OPERATION_SPEC, { ...checked().inputs, status: "succeeded" }, inputs);
     assert.deepEqual(d, { changes: false, replaces: [], updates: [], deleteBeforeReplace: false });
   });
 });

@@ -1,7 +1,10 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as cancellationProvider from "../../provider/dynamic/offerOperationCancellation";
-import { OfferOperationCancellation, RESOURCE_TYPE_TOKEN } from "../../provider/cpp/resource";
+import {
+  OfferOperationCancellation,
+  OFFER_OPERATION_CANCELLATION_TYPE_TOKEN,
+} from "../../provider/cpp/resource";
 
 interface Registered {
   type: string;
@@ -75,8 +78,11 @@ describe("resource wiring (pulumi.runtime.setMocks)", () => {
     );
     assert.deepEqual([status, offerId, httpStatus], ["succeeded", "contoso-offer", 202]);
     const reg = registered.find((r) => r.name === "stop-publish")!;
-    assert.equal(reg.type, RESOURCE_TYPE_TOKEN);
-    assert.equal(RESOURCE_TYPE_TOKEN, "pulumi-nodejs:dynamic/marketplace:OfferOperationCancellation");
+    assert.equal(reg.type, OFFER_OPERATION_CANCELLATION_TYPE_TOKEN);
+    assert.equal(
+      OFFER_OPERATION_CANCELLATION_TYPE_TOKEN,
+      "pulumi-nodejs:dynamic/marketplace:OfferOperationCancellation",
+    );
     assert.equal(reg.inputs.publisherId, "contoso");
     assert.deepEqual(reg.inputs.notificationEmails, ["ops@contoso.com"]);
     assert.equal(typeof reg.inputs.__provider, "string");

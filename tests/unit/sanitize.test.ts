@@ -4,7 +4,7 @@ import { MESSAGE_LENGTH, NAME_LENGTH, containsSecret, sanitize } from "../../pro
 import { UNSAFE_CHARACTER } from "../hardening/helpers";
 
 /**
- * The one sanitizer for text from the service (design.md "Text from the service"): what it
+ * The one sanitizer for text from the service (docs/design.md "Text from the service"): what it
  * removes, what it redacts, in which order, and where it cuts.
  */
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { normalizeStatus, parseOperation, parseSubmissions } from "../../provider/cpp/status";
 
-describe("status vocabulary (cpp-api.md §2)", () => {
+describe("status vocabulary (docs/cpp-api.md §2)", () => {
   const cases: [string, string][] = [
     ["not started", "notStarted"],
     ["notStarted", "notStarted"],
@@ -79,7 +79,7 @@ describe("operation bodies", () => {
   });
 });
 
-describe("submissions list (cpp-api.md §3)", () => {
+describe("submissions list (docs/cpp-api.md §3)", () => {
   it("accepts both spellings of the state", () => {
     const list = parseSubmissions([
       {

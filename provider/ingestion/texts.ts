@@ -1,16 +1,15 @@
 /**
- * What the user reads when cancelling a configure job does not go as declared: every failure text
- * of the ingestion lifecycle, each saying what happened to the job and what to do next. Texts only;
- * the decisions are made in `cancellation.ts`.
+ * What the user reads when cancelling a configure job does not go as declared: the failure texts
+ * of this resource, each saying what happened to the job and what to do next, composed from the
+ * shared sentences of `../kit/texts.ts`. Texts only; the decisions are made in `cancellation.ts`.
  */
-import { HTTPError, OperationTimeoutError } from "../core/errors";
-import type { Phase } from "../kit/texts";
-import { formatDuration } from "../core/poller";
+import type { HTTPError } from "../core/errors";
 import { sanitize } from "../core/sanitize";
+import { interruptedWait } from "../kit/texts";
 import { CancelRefusedError, JobAlreadyCompletedError, JobNotFoundError } from "./errors";
+import type { JobError } from "./outputs";
 import type { JobSnapshot } from "./status";
 import { describeJob } from "./status";
-import type { JobError } from "./outputs";
 
 export function jobNotFound(jobId: string, endpoint: string, err: HTTPError): JobNotFoundError {
   return new JobNotFoundError(
@@ -40,20 +39,21 @@ export function cancelRefused(jobId: string, refusal: HTTPError, snapshot: JobSn
   );
 }
 
-/** `create`/`update`: the wait failed after a cancel was sent; the state is recorded as pending. */
+/**
+ * `create`/`update`: the wait failed after a cancel was sent; the state is recorded as pending.
+ * Returns the message kept in the outputs and the reason the engine shows.
+ */
 export function jobWaitInterrupted(
   err: unknown,
   jobId: string,
   answered: boolean,
   confirmWindowMs: number,
 ): { message: string; reason: string } {
-  const timeout = err instanceof OperationTimeoutError;
-  const detail = err instanceof Error ? err.message : String(err);
-  const message = timeout ? detail : `Waiting for configure job ${jobId} to stop was interrupted: ${detail}`;
-  const next = answered
-    ? "The cancel was answered by the service and is recorded as pending; run `pulumi up` again to resume waiting (no second cancel is sent)"
-    : `The cancel may have reached the service (its answer was lost) and is recorded as pending; run \`pulumi up\` again to resume waiting (the cancel is sent again only if the job has not completed ${formatDuration(confirmWindowMs)} after the first)`;
-  return { message, reason: `${message} ${next}${timeout ? ", or raise timeoutSeconds" : ""}.` };
+  return interruptedWait(
+    err,
+    { waitingFor: `configure job ${jobId} to stop`, answered, resentOnlyIf: "the job has not completed" },
+    confirmWindowMs,
+  );
 }
 
 /** ` The job reported: code: message; …` or nothing. */
@@ -64,5 +64,3 @@ export function errorsText(errors: readonly JobError[]): string {
   );
   return ` The job reported: ${sanitize(items.join(" | "))}`;
 }
-
-export type { Phase };
