@@ -1,6 +1,6 @@
 // Every error the emulated CPP service answers with beyond the shared ones of core/errors.ts, each
 // built once here: its status, its code and the wording of its message. The wire shape is the
-// default `{"error":{"code","message"}}` (cpp-api.md §5).
+// default `{"error":{"code","message"}}` (docs/cpp-api.md §5).
 
 import { ServiceError } from "../core/errors";
 

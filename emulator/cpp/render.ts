@@ -1,5 +1,5 @@
 // Wire shapes of the CPP API: how offers, operations, submissions and Location headers look on the
-// wire (cpp-api.md §1–§4), including the per-offer quirks (vocabulary, array bodies, legacy headers).
+// wire (docs/cpp-api.md §1–§4), including the per-offer quirks (vocabulary, array bodies, legacy headers).
 // Pure functions of the state; no HTTP here.
 
 import type { DerivedMessage, Evaluation, OperationRecord, Phase, StepPhase } from "./operation";
@@ -13,7 +13,7 @@ type JsonObject = Record<string, unknown>;
 
 const enc = encodeURIComponent;
 
-/** The wire word for a phase: the success word differs between pages and reality (cpp-api.md §2). */
+/** The wire word for a phase: the success word differs between pages and reality (docs/cpp-api.md §2). */
 export function statusWord(phase: Phase | StepPhase, vocabulary: Vocabulary): string {
   return phase === "succeeded" ? vocabulary : phase;
 }
@@ -25,7 +25,7 @@ export function submissionTypeWord(op: OperationRecord): string {
 /** Relative URL of an operation in the form the offer's migration status dictates, with api-version. */
 export function operationPath(offer: Offer, op: OperationRecord, state: CppState): string {
   if (offer.config.pcMigrationStatus === "none") {
-    // `$` stays literal: clients must keep it as received (cpp-api.md §1).
+    // `$` stays literal: clients must keep it as received (docs/cpp-api.md §1).
     const [p, o, n, slot] = state.legacyId(op).split("$");
     return `/api/operations/${enc(p)}$${enc(o)}$${n}$${slot}?api-version=${API_VERSION}`;
   }
@@ -141,7 +141,7 @@ function ticks(ms: number): number {
   return ms * 10000 + 621355968000000000;
 }
 
-/** A submissions list item, in both spellings the reference uses (cpp-api.md §3). */
+/** A submissions list item, in both spellings the reference uses (docs/cpp-api.md §3). */
 export function renderSubmission(
   state: CppState,
   offer: Offer,

@@ -1,4 +1,4 @@
-// The CPP API routes (cpp-api.md): /api/publishers/… and /api/operations/….
+// The CPP API routes (docs/cpp-api.md): /api/publishers/… and /api/operations/….
 //
 // Checks run in a fixed order, like a gateway in front of the real service: authentication (401),
 // api-version (400), route and method (404/405), publisher access (403), then existence (404).
@@ -144,7 +144,7 @@ function getLegacyOperation(core: CppCore, ctx: RequestContext, offer: Offer, le
 }
 
 function listSubmissions(core: CppCore, ctx: RequestContext, offer: Offer): void {
-  // Both filter spellings of cpp-api.md §3; values compare case-insensitively.
+  // Both filter spellings of docs/cpp-api.md §3; values compare case-insensitively.
   const wanted = [ctx.query.get("status"), ctx.query.get("submissionState")]
     .filter((v): v is string => v !== null && v !== "")
     .map((v) => v.toLowerCase());

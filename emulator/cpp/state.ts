@@ -60,7 +60,7 @@ export class Offer {
 }
 
 export interface CancelResult {
-  /** sync: canceled on the spot; async: a cancellation operation is under way; nothingToCancel: see cpp-api.md §1. */
+  /** sync: canceled on the spot; async: a cancellation operation is under way; nothingToCancel: see docs/cpp-api.md §1. */
   kind: "sync" | "async" | "nothingToCancel";
   /** The operation that was running when the cancel arrived. */
   target?: OperationRecord;
@@ -210,7 +210,7 @@ export class CppState {
   /**
    * POST …/cancel. With something in flight: sync mode cancels it on the spot; async mode creates
    * a cancellation operation that takes effect when it finishes. With nothing in flight the live
-   * service still answers 202 (cpp-api.md §1), so a cancellation operation that cancels nothing is
+   * service still answers 202 (docs/cpp-api.md §1), so a cancellation operation that cancels nothing is
    * created regardless of the mode.
    */
   cancel(offer: Offer, emails: readonly string[]): CancelResult {

@@ -1,5 +1,5 @@
 // Every error the emulated Product Ingestion API answers with, each built once here. The wire shape
-// is `{"error": {"code", "message", "details"?}}` (ingestion-api.md §6): lower camel-case codes, and
+// is `{"error": {"code", "message", "details"?}}` (docs/ingestion-api.md §6): lower camel-case codes, and
 // `details` (inner errors) present unless the real service was seen to leave them out.
 
 import { ServiceError } from "../core/errors";

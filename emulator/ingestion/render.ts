@@ -1,4 +1,4 @@
-// The wire shapes of the Product Ingestion API (ingestion-api.md §2–§5): configure-status,
+// The wire shapes of the Product Ingestion API (docs/ingestion-api.md §2–§5): configure-status,
 // configure-detail, product and submission objects, with the switches that change their spelling.
 // One place for each fact of the shape; the routes and the views both render through here.
 

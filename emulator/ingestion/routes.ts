@@ -1,4 +1,4 @@
-// The Product Ingestion API routes under /rp/product-ingestion/ (ingestion-api.md §2–§5).
+// The Product Ingestion API routes under /rp/product-ingestion/ (docs/ingestion-api.md §2–§5).
 //
 // Checks run in a fixed order, like the CPP routes: authentication (401; a token issued for the
 // CPP audience is refused), `$version` (400), route and method (404/405), then per resource access
@@ -93,7 +93,7 @@ export function queryParam(ctx: RequestContext, name: string): string | undefine
 const VERSION_FORMAT = /^\d{4}-\d{2}-\d{2}(-preview\d+)?$/;
 
 /**
- * `$version` (ingestion-api.md §1): a ceiling; the answer uses the newest known, non-deprecated
+ * `$version` (docs/ingestion-api.md §1): a ceiling; the answer uses the newest known, non-deprecated
  * version not above it. Absent → preview2 unless required; deprecated → the real service's
  * no-details 400; malformed or older than every known version → 400 with details.
  */

@@ -1,4 +1,4 @@
-// The Product Ingestion emulator's settings (the switches of ingestion-api.md §7 and the defaults of
+// The Product Ingestion emulator's settings (the switches of docs/ingestion-api.md §7 and the defaults of
 // new jobs), its part of the seed, and their validation. Validation is as strict as the rest of the
 // seed (core/validate.ts): an unknown key or a wrong value fails with the path that holds it.
 
@@ -28,7 +28,7 @@ export type CancelledSubmission = "failed" | "removed";
 export type PublishTarget = "preview" | "live";
 export type ScriptedResult = "succeeded" | "failed";
 
-/** An item of a job's `errors[]` (ingestion-api.md §6). */
+/** An item of a job's `errors[]` (docs/ingestion-api.md §6). */
 export interface IngestionErrorItem {
   code: string;
   message?: string;

@@ -326,7 +326,7 @@ export class IngestionState {
   }
 
   /**
-   * A cancel request (ingestion-api.md §4). Throws the documented 400s when the job has completed
+   * A cancel request (docs/ingestion-api.md §4). Throws the documented 400s when the job has completed
    * or a publish is past its point of no return; a repeated cancel of a job whose cancel is still
    * under way (async mode) changes nothing.
    */
