@@ -133,7 +133,9 @@ describe("OfferOperationCancellation through the real Pulumi engine", function (
       const opId = (await s.outputs()).cancellationOperationId.value as string;
       emu.deleteOperation(opId);
       const text = said(await s.refresh());
-      assert.match(text, /no longer exists on the service; keeping the record/, text);
+      // Refresh watches as the wait does: the vanished Location is said once, the submissions list
+      // is read instead, and the record keeps the cancellation with its operation as notFound.
+      assert.match(text, /no longer exists; watching the submissions list instead/, text);
       const resources = await s.resources();
       const res = resources.find((r) => r.type === TYPE);
       assert.ok(res, "resource still in state");
