@@ -1,6 +1,8 @@
 /**
  * Ties the provider process's life to the engine's. The engine starts the dynamic-provider host
- * (`pulumi-resource-pulumi-nodejs`: `sh`, which runs `node`) in a process group of its own, so
+ * (`pulumi-resource-pulumi-nodejs`: `sh`, which runs `node`), and the native plugin
+ * (`pulumi-resource-marketplace`, whose `plugin/main.ts` arms {@link watchEngine} itself), in a
+ * process group of its own, so
  * when the engine is killed (`kill -9`, a closed terminal, a cancelled CI job) nothing takes the
  * provider down with it. Left alone, the next progress line fails with EPIPE on the dead engine's
  * pipe, the host's `uncaughtException` handler writes that error to the equally dead stderr, which

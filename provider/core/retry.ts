@@ -4,7 +4,7 @@
  * may a cancel POST that failed have been acted on anyway, and is the failure worth another
  * `pulumi up`? Pure functions, so the policy can be read and tested on its own.
  */
-import { HTTPError, NetworkError, ResponseError, TimeoutError } from "./errors";
+import { AbortError, HTTPError, NetworkError, ResponseError, TimeoutError } from "./errors";
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 3. */
@@ -107,9 +107,11 @@ export function parseRetryAfter(headers: HeaderLookup, now: number = Date.now())
  * True when a failed request that is not idempotent (the cancel POST) may still have been acted
  * on: it was sent and no answer proves it was refused. 429, 503, 4xx and "never sent" are proof;
  * a lost, cut or unreadable answer is not, and neither is a 5xx from a gateway or a server that
- * failed half-way.
+ * failed half-way. Nor is an abort (the engine asked the provider to stop, `shutdown.ts`): we
+ * stopped listening, the request may already have left.
  */
 export function mayHaveReachedService(err: unknown): boolean {
+  if (err instanceof AbortError) return true;
   if (err instanceof TimeoutError || err instanceof ResponseError) return true;
   if (err instanceof NetworkError) return !err.requestNotSent;
   if (err instanceof HTTPError) return err.status >= 500 && !REFUSED_5XX.has(err.status);

@@ -44,7 +44,10 @@ export async function newestRunning(
   ctx: Context,
   target: { publisherId: string; offerId: string },
 ): Promise<CanceledOperation | undefined> {
-  const list = await ctx.client.listSubmissions(target.publisherId, target.offerId, { status: "running" });
+  const list = await ctx.client.listSubmissions(target.publisherId, target.offerId, {
+    status: "running",
+    signal: ctx.signal,
+  });
   const running = firstRunning(list);
   return running
     ? { id: running.id, submissionType: running.submissionType, slot: running.slot, state: running.state }
@@ -144,6 +147,7 @@ async function sendCancel(
   try {
     const res = await ctx.client.cancel(inputs.publisherId, inputs.offerId, {
       notificationEmails: inputs.notificationEmails,
+      signal: ctx.signal,
     });
     const answered: SentCancellation = {
       ...sent,
@@ -223,7 +227,8 @@ async function waitAndFinish(
       maxIntervalMs: inputs.pollIntervalSeconds.max * 1000,
       initialDelayMs: sent.httpStatus === 200 || opts.resuming ? 0 : undefined,
       what: `the cancellation of ${inputs.publisherId}/${inputs.offerId}`,
-      onProgress: (p) => ctx.print(progressLine(ctx.subject, p)),
+      signal: ctx.signal,
+      onProgress: (p) => ctx.print(progressLine(ctx.subject, p), "progress"),
     });
   } catch (err) {
     // A resend the service refused ends the call as the first send would have: nothing to wait on.
@@ -259,7 +264,7 @@ async function waitAndFinish(
 export async function lookAgain(props: CancellationOutputs, ctx: Context): Promise<CancellationOutputs> {
   if (!props.operationLocation && props.status !== "pending") return props;
   const watch = watchOf(ctx, () => fromOutputs(props));
-  const { state } = await watch.operation.poll();
+  const { state } = await watch.operation.poll(ctx.signal);
   return refreshedOutputs(props, state, watch.vanished());
 }
 

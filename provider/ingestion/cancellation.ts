@@ -95,7 +95,7 @@ async function sendCancel(
   const answered: SentJobCancel = { ...sent, answered: true };
   journal.write(sent);
   try {
-    const { snapshot, httpStatus } = await ctx.client.cancel(inputs.jobId);
+    const { snapshot, httpStatus } = await ctx.client.cancel(inputs.jobId, ctx.signal);
     journal.write(answered);
     ctx.print(`${ctx.subject}: the service answered ${httpStatus}: the job is ${describeJob(snapshot)}.`);
     return { kind: "answered", sent: answered, snapshot };
@@ -173,9 +173,10 @@ async function waitAndFinish(
       // Resuming: look at once. A cancel answered or lost just now: give it the floor first.
       initialDelayMs: opts.resuming ? 0 : undefined,
       what: `configure job ${inputs.jobId} to stop`,
+      signal: ctx.signal,
       onProgress: (p) => {
         last = p.state.snapshot;
-        ctx.print(progressLine(ctx.subject, p));
+        ctx.print(progressLine(ctx.subject, p), "progress");
       },
     });
   } catch (err) {
@@ -218,7 +219,7 @@ async function finish(
     throw alreadyCompleted(inputs.jobId, snapshot);
   }
   const facts: EndFacts = { elapsedMs: how.elapsedMs, polls: how.polls, notes: [] };
-  facts.applied = await ctx.client.getDetail(inputs.jobId).catch((err: unknown) => {
+  facts.applied = await ctx.client.getDetail(inputs.jobId, ctx.signal).catch((err: unknown) => {
     facts.notes.push(`What the job applied could not be read: ${(err as Error).message}`);
     return undefined;
   });
@@ -244,13 +245,15 @@ async function productState(
   notes: string[],
 ): Promise<Pick<EndFacts, "productId" | "submissions">> {
   try {
-    const productId = PRODUCT_ID_PATTERN.test(product) ? product : await ctx.client.findProduct(product);
+    const productId = PRODUCT_ID_PATTERN.test(product)
+      ? product
+      : await ctx.client.findProduct(product, ctx.signal);
     if (!productId) {
       notes.push(`No product has the external id ${product}; its submissions were not read.`);
       return {};
     }
     const guid = PRODUCT_ID_PATTERN.exec(productId)?.[1] ?? productId.replace(/^product\//, "");
-    return { productId, submissions: await ctx.client.listSubmissions(guid) };
+    return { productId, submissions: await ctx.client.listSubmissions(guid, ctx.signal) };
   } catch (err) {
     notes.push(`The submissions of ${product} could not be read: ${(err as Error).message}`);
     return {};
@@ -260,7 +263,7 @@ async function productState(
 /** `refresh`: the job's status now; a pending cancellation whose job completed is recorded as such. */
 export async function lookAgainAtJob(props: Outputs, ctx: JobContext): Promise<Outputs> {
   try {
-    const { snapshot } = await ctx.client.getStatus(props.jobId);
+    const { snapshot } = await ctx.client.getStatus(props.jobId, ctx.signal);
     return refreshedOutputs(props, snapshot);
   } catch (err) {
     if (!(err instanceof HTTPError && err.status === 404)) throw err;
@@ -279,7 +282,7 @@ export async function lookAgainAtJob(props: Outputs, ctx: JobContext): Promise<O
 export async function readJobForSchedule(inputs: Inputs, ctx: JobContext): Promise<Outputs> {
   let snapshot: JobSnapshot;
   try {
-    snapshot = (await ctx.client.getStatus(inputs.jobId)).snapshot;
+    snapshot = (await ctx.client.getStatus(inputs.jobId, ctx.signal)).snapshot;
   } catch (err) {
     if (err instanceof HTTPError && err.status === 404) throw jobNotFound(inputs.jobId, ctx.endpoint, err);
     throw err;

@@ -18,6 +18,7 @@ import type { Printer } from "./progress";
 import type { Sanitizer } from "../core/sanitize";
 import { ProviderSettings } from "../core/settings";
 import type { RetryOptions } from "../core/retry";
+import { shutdownSignal } from "../core/shutdown";
 
 export interface CallContext<Client> {
   client: Client;
@@ -28,6 +29,11 @@ export interface CallContext<Client> {
   endpoint: string;
   settings: ProviderSettings;
   print: Printer;
+  /**
+   * Aborted when the engine asks the provider to stop (`core/shutdown.ts`): the cancellation
+   * sequences pass it to every request and to the poller, so a wait stops at once.
+   */
+  signal: AbortSignal;
 }
 
 /** What a client of either API is built from. */
@@ -81,7 +87,7 @@ export function callContext<Client extends { clean: Sanitizer }>(
   let client: Client;
   // Every line goes through the client's sanitizer once more, as a net: the service text in it
   // was cleaned when parsed, and nothing printed may carry a token or an escape sequence.
-  const print: Printer = (line) => printer(client.clean(line, { maxLength: MAX_LINE_LENGTH }));
+  const print: Printer = (line, kind) => printer(client.clean(line, { maxLength: MAX_LINE_LENGTH }), kind);
   const onRetry = (info: RetryInfo) =>
     print(
       `${subject}: retry ${info.attempt} of ${info.method} ${info.path} in ${formatDuration(info.delayMs)}: ${info.reason}`,
@@ -96,7 +102,7 @@ export function callContext<Client extends { clean: Sanitizer }>(
     timeoutMs: settings.requestTimeoutMs,
     onRetry,
   });
-  return { client, credential, subject, endpoint, settings, print };
+  return { client, credential, subject, endpoint, settings, print, signal: shutdownSignal() };
 }
 
 /** Our own lines are short; a longer one can only be service text that was not capped. */

@@ -72,7 +72,7 @@ export function sharedLifecycle<T, C>(rules: ResourceRules<T, C>): SharedLifecyc
   let stackConfig: ConfigLookup = () => undefined;
   let printer: Printer = defaultPrinter;
   const settings = () => resolveSettings(stackConfig);
-  const print: Printer = (line) => printer(line);
+  const print: Printer = (line, kind) => printer(line, kind);
   return {
     async configure(req) {
       stackConfig = (key) => req.config.get(key);

@@ -1,11 +1,19 @@
 /**
  * The lines a user sees while `pulumi up` waits. A dynamic provider's `pulumi.log` calls do not
- * reach the engine, but its stdout does, so these go through `console.log`, one per poll.
+ * reach the engine, but its stdout does, so these go through `console.log`, one per poll. The
+ * native plugin's stdout is hidden by the engine: it sets a printer that sends each line through
+ * the engine's log service instead (`plugin/engineLog.ts`), which is why a line says its kind.
  */
 import { engineGone } from "../core/engineLiveness";
 import { PollProgress, formatDuration } from "../core/poller";
 
-export type Printer = (line: string) => void;
+/**
+ * `progress`: one line per poll, superseded by the next (the native plugin shows it in the status
+ * column); `info`, the default: a line to keep (what was sent, the outcome, a retry, a warning).
+ */
+export type LineKind = "progress" | "info";
+
+export type Printer = (line: string, kind?: LineKind) => void;
 
 /**
  * Prints nothing once the engine is gone: its pipe is dead (see engineLiveness.ts, which also

@@ -4,7 +4,7 @@
  * of publisher/offer", "configure job <id>") in its `texts.ts`; the decisions are made in its
  * `cancellation.ts`.
  */
-import { OperationTimeoutError, withAdvice } from "../core/errors";
+import { AbortError, OperationTimeoutError, withAdvice } from "../core/errors";
 import { formatDuration } from "../core/poller";
 import { isTransientFailure } from "../core/retry";
 
@@ -79,7 +79,12 @@ export function interruptedWait(
 ): { message: string; reason: string } {
   const timeout = err instanceof OperationTimeoutError;
   const detail = err instanceof Error ? err.message : String(err);
-  const message = timeout ? detail : `Waiting for ${wait.waitingFor} was interrupted: ${detail}`;
+  // A wait is aborted only by the engine's Cancel (core/shutdown.ts): a Ctrl-C, not a failure.
+  const message = timeout
+    ? detail
+    : err instanceof AbortError
+      ? `Waiting for ${wait.waitingFor} was cancelled (Ctrl-C or SIGTERM to the engine).`
+      : `Waiting for ${wait.waitingFor} was interrupted: ${detail}`;
   const next = wait.answered
     ? `The cancel was accepted by the service and is recorded as pending; run \`pulumi up\` again ${RESUME_WAITING}`
     : `The cancel may have reached the service (its answer was lost) and is recorded as pending; run \`pulumi up\` again to resume waiting (the cancel is sent again only if ${wait.resentOnlyIf} ${formatDuration(confirmWindowMs)} after the first)`;
