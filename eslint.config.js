@@ -4,7 +4,16 @@ const js = require("@eslint/js");
 const tseslint = require("typescript-eslint");
 
 module.exports = tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "**/node_modules/**", "eslint.config.js", "examples/**/bin/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "**/node_modules/**",
+      "eslint.config.js",
+      "examples/**/bin/**",
+      "sdk/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -36,6 +36,8 @@ export const OFFER_OPERATION_SPEC = resourceSpec(
     {
       name: "notificationEmails",
       type: "string[] | string",
+      schema: { oneOf: [{ type: "array", items: { type: "string" } }, { type: "string" }] },
+      stored: { type: "array", items: { type: "string" } },
       default: [],
       onChange: "update",
       doc: "Who the service emails: a list or one comma-separated string. Ignored by the service for offers migrated to Partner Center.",

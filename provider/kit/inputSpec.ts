@@ -11,6 +11,7 @@
  * Loaded at `pulumi preview` (by `check`): keep it free of the HTTP stack and of @pulumi/pulumi.
  */
 import type { ApiAudience } from "../core/audience";
+import type { PropertiesOf, SchemaType } from "./schemaType";
 
 /**
  * What changing the input does to an existing resource: `replace` sends a new cancel, `update`
@@ -35,6 +36,13 @@ export interface InputSpec {
   readonly secret?: true;
   /** One line (Markdown), the README's description. */
   readonly doc: string;
+  /**
+   * Its type in the plugin's schema (`plugin/schema.ts`), where `type` is more than `string`,
+   * `number` or `boolean` and `values` do not make it an enumeration.
+   */
+  readonly schema?: SchemaType;
+  /** The type `check` stores, where it normalizes the input to a narrower one (the output's type). */
+  readonly stored?: SchemaType;
 }
 
 /** Polling bounds in seconds. Frozen where shared: `check` hands out copies. */
@@ -73,6 +81,21 @@ export interface SharedInputChoices {
 
 const WHEN = ["apply", "destroy"] as const;
 
+/**
+ * `pollIntervalSeconds` as an object, in the schema: both bounds are stored, either may be given.
+ * Literals (types only from `schemaType.ts`): `check` loads this module at preview.
+ */
+const POLL_BOUNDS: SchemaType = {
+  object: {
+    name: "PollInterval",
+    description: "Polling bounds in seconds: polls start at `min` and grow ×1.5 to `max`.",
+    properties: {
+      min: { type: { type: "number" }, description: "The first wait between two status requests." },
+      max: { type: { type: "number" }, description: "The longest wait between two status requests." },
+    } satisfies PropertiesOf<Partial<PollBounds>>,
+  },
+};
+
 /** A union type's docs text: `"a" | "b"`. */
 export const union = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(" | ");
 
@@ -95,6 +118,12 @@ function sharedInputs(api: ApiFacts, choices: SharedInputChoices) {
     {
       name: "triggers",
       type: "unknown[] | object",
+      schema: {
+        oneOf: [
+          { type: "array", items: { type: "any" } },
+          { type: "map", additionalProperties: { type: "any" } },
+        ],
+      },
       onChange: "replace",
       doc: 'Any values; a change means "cancel again", like pulumi-command\'s `triggers`.',
     },
@@ -108,6 +137,8 @@ function sharedInputs(api: ApiFacts, choices: SharedInputChoices) {
     {
       name: "pollIntervalSeconds",
       type: "number | { min, max }",
+      schema: { oneOf: [{ type: "number" }, POLL_BOUNDS] },
+      stored: POLL_BOUNDS,
       default: choices.pollInterval,
       onChange: "update",
       doc: `A number (the ceiling) or \`{ min, max }\`. Polls start at \`min\`, grow ×1.5 to \`max\`; a longer \`Retry-After\` wins.${pollNote}`,

@@ -2,6 +2,7 @@
  * How a cancellation records its outputs in state, for either resource: the checked inputs echoed
  * back plus the results (each resource's `outputs.ts` names its results and their types).
  */
+import { STRING, type PropertiesOf } from "./schemaType";
 
 /** The results both resources record. */
 export interface SharedResults {
@@ -12,17 +13,20 @@ export interface SharedResults {
   message?: string;
 }
 
+/** {@link SharedResults} in the plugin's schema (`plugin/schema.ts`); part of each resource's results. */
+export const SHARED_RESULTS = {
+  requestedAt: { type: STRING, description: "When the cancel was sent (ISO 8601)." },
+  completedAt: { type: STRING, description: "When the cancellation ended (ISO 8601)." },
+  message: { type: STRING, description: "One line for humans: what happened, or why the wait goes on." },
+} as const satisfies PropertiesOf<SharedResults>;
+
 /** The keys of {@link SharedResults}, part of each resource's result keys. */
-export const SHARED_RESULT_KEYS = [
-  "requestedAt",
-  "completedAt",
-  "message",
-] as const satisfies readonly (keyof SharedResults)[];
+export const SHARED_RESULT_KEYS = Object.keys(SHARED_RESULTS) as readonly (keyof SharedResults)[];
 
 /**
  * Inputs never echoed: the provider code, and what a preview adds or the resource passes for
  * `check` only (preview.ts `FACTS_KEY` and `PREVIEW_FLAG`; literals here, so this module stays free
- * of imports).
+ * of the preview machinery).
  */
 const NOT_ECHOED: ReadonlySet<string> = new Set(["__provider", "runningNow", "__preview"]);
 
