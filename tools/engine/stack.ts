@@ -72,7 +72,7 @@ export type {
 export { EngineOperationError } from "./operations";
 export type { ProcessInfo } from "./processTable";
 export { providerHosts } from "./processTable";
-export type { EngineStackOptions } from "./stackSetup";
+export type { EngineStackOptions, ProjectPlugins } from "./stackSetup";
 export { WITHOUT_MACHINE_CREDENTIALS } from "./stackSetup";
 
 /** Set PULUMI_MARKETPLACE_CANCEL_E2E_KEEP=1 to keep temp dirs for inspection. */

@@ -49,6 +49,22 @@ export interface EngineStackOptions {
   passphrase?: string;
   /** Default: `await ensurePulumi()` (memoized per process). */
   engine?: EnsuredPulumi;
+  /**
+   * Where the engine finds provider plugins not in its cache: the `plugins:` block of Pulumi.yaml, e.g.
+   * `{ providers: [{ name: "marketplace", path: "<repo>/bin" }] }` for the native plugin (a directory).
+   */
+  plugins?: ProjectPlugins;
+  /**
+   * A program its language host runs from the project dir instead of an inline one (give neither `program`
+   * nor `programModule`): the runtime and the further top-level keys of Pulumi.yaml, e.g. a YAML program's
+   * `{ runtime: "yaml", resources, outputs }`.
+   */
+  localProgram?: { runtime: string } & Record<string, unknown>;
+}
+
+/** Pulumi.yaml's `plugins:` block (the Automation API's ProjectSettings type does not declare it). */
+export interface ProjectPlugins {
+  providers: { name: string; path: string; version?: string }[];
 }
 
 /** The temp root of one stack and the four directories inside it. */
@@ -126,8 +142,8 @@ export interface PreparedStack {
 
 /** Creates the temp dirs and the stack in them (removing the dirs again if that fails). */
 export async function prepareStack(opts: EngineStackOptions): Promise<PreparedStack> {
-  if (!opts.program === !opts.programModule) {
-    throw new Error("EngineStack.create: give exactly one of `program` or `programModule`");
+  if ([opts.program, opts.programModule, opts.localProgram].filter((p) => p !== undefined).length !== 1) {
+    throw new Error("EngineStack.create: give exactly one of `program`, `programModule` or `localProgram`");
   }
   // Normally the suite's before() already called ensurePulumi() with its own logger (memoized); if not,
   // a possibly long build must not be silent.
@@ -137,19 +153,27 @@ export async function prepareStack(opts: EngineStackOptions): Promise<PreparedSt
   const stackName = opts.stackName ?? "test";
   const programExport = opts.programExport ?? "program";
   const programModule = opts.programModule ? path.resolve(opts.programModule) : undefined;
-  const program = opts.program ?? loadProgram(programModule!, programExport);
+  const program = opts.localProgram
+    ? undefined
+    : (opts.program ?? loadProgram(programModule!, programExport));
 
   const dirs = stackDirs(fs.mkdtempSync(path.join(os.tmpdir(), "pmc-e2e-")));
   try {
     makeStackDirs(dirs);
     const passphrase = opts.passphrase ?? crypto.randomBytes(16).toString("hex");
     const env = stackEnvironment(engine, dirs, passphrase, opts.envVars);
-    const projectSettings: ProjectSettings = { name: projectName, runtime: "nodejs" };
+    // Pulumi.yaml is written from these settings, extra keys included (js-yaml dumps the whole object).
+    const projectSettings = {
+      name: projectName,
+      runtime: "nodejs",
+      ...opts.localProgram,
+      ...(opts.plugins ? { plugins: opts.plugins } : {}),
+    } as ProjectSettings;
     const pulumiCommand = await PulumiCommand.get({ root: engine.root, skipVersionCheck: true });
-    const stack = await LocalWorkspace.createOrSelectStack(
-      { projectName, stackName, program },
-      { workDir: dirs.work, pulumiCommand, envVars: env, projectSettings },
-    );
+    const workspaceOpts = { workDir: dirs.work, pulumiCommand, envVars: env, projectSettings };
+    const stack = program
+      ? await LocalWorkspace.createOrSelectStack({ projectName, stackName, program }, workspaceOpts)
+      : await LocalWorkspace.createOrSelectStack({ stackName, workDir: dirs.work }, workspaceOpts);
     const workspace = stack.workspace as LocalWorkspace;
     return { engine, stack, workspace, projectName, programModule, programExport, dirs, env, passphrase };
   } catch (err) {
