@@ -6,7 +6,7 @@
  * holds it until the engine has the state, and a wait that fails leaves the state `pending`.
  */
 import { OperationTimeoutError, ResourceInitFailedError, UnsafeLocationError } from "../core/errors";
-import { Phase, notSent, waitFailedOnDelete } from "../kit/texts";
+import * as texts from "../kit/texts";
 import {
   cancellationFailed,
   guardFailed,
@@ -67,14 +67,12 @@ export async function cancelNow(
 ): Promise<CancellationOutputs> {
   const journal = journalOf(inputs, ctx);
   const running = await newestRunning(ctx, inputs).catch((err: unknown) => {
-    throw notSent(err, phase);
+    throw texts.notSent(err, phase);
   });
   const inflight = journal.read();
   const inflightId = inflight?.canceledOperation?.id ?? inflight?.canceledOperationId;
   if (inflight && inflight.endpoint === ctx.endpoint && (!running || running.id === inflightId)) {
-    ctx.print(
-      `${ctx.subject}: a cancel sent at ${inflight.requestedAt} was interrupted before it was recorded; resuming its wait (no new cancel is sent).`,
-    );
+    ctx.print(`${ctx.subject}: ${texts.resumingUnrecordedCancel(inflight.requestedAt)}`);
     return waitAndFinish(id, inputs, restoreSent(inflight, running), ctx, { phase, resuming: true, journal });
   }
   if (inflight) journal.clear();
@@ -128,7 +126,7 @@ async function sendCancel(
   ctx: Context,
   inputs: CancellationInputs,
   canceledOperation: CanceledOperation,
-  phase: Phase,
+  phase: texts.Phase,
   journal: JournalEntry<InflightCancellation>,
 ): Promise<SentCancellation> {
   const sent: SentCancellation = {
@@ -169,12 +167,12 @@ async function sendCancel(
     }
     if (mayHaveReachedService(err)) {
       ctx.print(
-        `${ctx.subject}: no usable answer to the cancel (${(err as Error).message}) It may have reached the service, so it is not sent again unless ${canceledOperation.id} is still running ${formatDuration(ctx.settings.confirmWindowMs)} after it was sent; watching the submissions list.`,
+        `${ctx.subject}: ${texts.cancelAnswerLost(err, `it is not sent again unless ${canceledOperation.id} is still running ${formatDuration(ctx.settings.confirmWindowMs)} after it was sent; watching the submissions list.`)}`,
       );
       return sent;
     }
     journal.clear();
-    throw notSent(err, phase);
+    throw texts.notSent(err, phase);
   }
 }
 
@@ -189,7 +187,7 @@ async function waitAndFinish(
   first: SentCancellation,
   ctx: Context,
   opts: {
-    phase: Phase;
+    phase: texts.Phase;
     resuming: boolean;
     journal: JournalEntry<InflightCancellation>;
     operationStatus?: string;
@@ -202,7 +200,7 @@ async function waitAndFinish(
     () => sent,
     async () => {
       ctx.print(
-        `${ctx.subject}: ${sent.canceledOperation?.id} is still running ${formatDuration(ctx.settings.confirmWindowMs)} after the cancel whose answer was lost, so that cancel did not take effect; sending it again.`,
+        `${ctx.subject}: ${texts.resendingAfterLostAnswer(`${sent.canceledOperation?.id} is still running`, ctx.settings.confirmWindowMs)}`,
       );
       try {
         sent = await sendCancel(
@@ -234,7 +232,7 @@ async function waitAndFinish(
     // A resend the service refused ends the call as the first send would have: nothing to wait on.
     if (err === resendRefused) throw err;
     // State now holds the pending wait (create/update), or the error says how to resume (delete).
-    if (opts.phase === "delete") throw waitFailedOnDelete(err);
+    if (opts.phase === "delete") throw texts.waitFailedOnDelete(err);
     opts.journal.clear();
     const { message, reason } = waitInterrupted(err, sent, ctx.settings.confirmWindowMs);
     const seen = watch.vanished() ? "notFound" : opts.operationStatus;

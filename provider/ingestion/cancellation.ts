@@ -18,7 +18,7 @@ import { JournalEntry, journalEntry } from "../core/journal";
 import { formatDuration, pollUntilDone } from "../core/poller";
 import { DEFAULT_RETRY, mayHaveReachedService } from "../core/retry";
 import { progressLine } from "../kit/progress";
-import { Phase, notSent, waitFailedOnDelete } from "../kit/texts";
+import * as texts from "../kit/texts";
 import type { JobContext } from "./context";
 import { IngestionJobCancellationInputs as Inputs, PRODUCT_ID_PATTERN } from "./inputs";
 import { sentJobCancelOperation } from "./operation";
@@ -48,9 +48,7 @@ export async function cancelJob(
   const journal = journalOf(inputs, ctx);
   const inflight = journal.read();
   if (inflight && inflight.endpoint === ctx.endpoint && inflight.jobId === inputs.jobId) {
-    ctx.print(
-      `${ctx.subject}: a cancel sent at ${inflight.requestedAt} was interrupted before it was recorded; resuming its wait (no new cancel is sent now).`,
-    );
+    ctx.print(`${ctx.subject}: ${texts.resumingUnrecordedCancel(inflight.requestedAt)}`);
     return waitAndFinish(id, inputs, inflight, ctx, { phase, resuming: true, journal });
   }
   if (inflight) journal.clear();
@@ -83,7 +81,7 @@ export function resumeJobWait(id: string, olds: Outputs, news: Inputs, ctx: JobC
 async function sendCancel(
   ctx: JobContext,
   inputs: Inputs,
-  phase: Phase,
+  phase: texts.Phase,
   journal: JournalEntry<SentJobCancel>,
 ): Promise<SendOutcome> {
   const sent: SentJobCancel = {
@@ -117,12 +115,12 @@ async function sendCancel(
     }
     if (mayHaveReachedService(err)) {
       ctx.print(
-        `${ctx.subject}: no usable answer to the cancel (${(err as Error).message}) It may have reached the service, so the job's status is read first; the cancel is sent again only if the job has not completed ${formatDuration(ctx.settings.confirmWindowMs)} after it was sent.`,
+        `${ctx.subject}: ${texts.cancelAnswerLost(err, `the job's status is read first; the cancel is sent again only if the job has not completed ${formatDuration(ctx.settings.confirmWindowMs)} after it was sent.`)}`,
       );
       return { kind: "lost", sent };
     }
     journal.clear();
-    throw notSent(err, phase);
+    throw texts.notSent(err, phase);
   }
 }
 
@@ -136,7 +134,7 @@ async function waitAndFinish(
   inputs: Inputs,
   first: SentJobCancel,
   ctx: JobContext,
-  opts: { phase: Phase; resuming: boolean; journal: JournalEntry<SentJobCancel> },
+  opts: { phase: texts.Phase; resuming: boolean; journal: JournalEntry<SentJobCancel> },
 ): Promise<Outputs> {
   let sent = first;
   // A resend refused because the job had completed leaves the lost first cancel's fate unknown.
@@ -148,7 +146,7 @@ async function waitAndFinish(
     confirmWindowMs: ctx.settings.confirmWindowMs,
     resend: async () => {
       ctx.print(
-        `${ctx.subject}: the job has not completed ${formatDuration(ctx.settings.confirmWindowMs)} after the cancel whose answer was lost, so that cancel did not take effect; sending it again.`,
+        `${ctx.subject}: ${texts.resendingAfterLostAnswer("the job has not completed", ctx.settings.confirmWindowMs)}`,
       );
       try {
         const again = await sendCancel(ctx, inputs, opts.phase, opts.journal);
@@ -181,7 +179,7 @@ async function waitAndFinish(
     });
   } catch (err) {
     if (err === resendFailure) throw err;
-    if (opts.phase === "delete") throw waitFailedOnDelete(err);
+    if (opts.phase === "delete") throw texts.waitFailedOnDelete(err);
     opts.journal.clear();
     const window = ctx.settings.confirmWindowMs;
     const { message, reason } = jobWaitInterrupted(err, inputs.jobId, sent.answered, window);

@@ -90,3 +90,22 @@ export function interruptedWait(
     : `The cancel may have reached the service (its answer was lost) and is recorded as pending; run \`pulumi up\` again to resume waiting (the cancel is sent again only if ${wait.resentOnlyIf} ${formatDuration(confirmWindowMs)} after the first)`;
   return { message, reason: `${message} ${next}${timeout ? OR_RAISE_TIMEOUT : ""}.` };
 }
+
+/** A cancel the journal holds but the state never got: its wait resumes, nothing is sent. */
+export function resumingUnrecordedCancel(requestedAt: string): string {
+  return `a cancel sent at ${requestedAt} was interrupted before it was recorded; resuming its wait (no new cancel is sent).`;
+}
+
+/**
+ * No usable answer to the cancel (timeout, cut connection, garbled body): it may have reached the
+ * service, so it is not sent again at once; `followUp` says what each resource does instead.
+ */
+export function cancelAnswerLost(err: unknown, followUp: string): string {
+  const detail = err instanceof Error ? err.message : String(err);
+  return `no usable answer to the cancel (${detail}) It may have reached the service, so ${followUp}`;
+}
+
+/** The confirm window after a lost answer has passed with `target` still going: the cancel again. */
+export function resendingAfterLostAnswer(stillGoing: string, confirmWindowMs: number): string {
+  return `${stillGoing} ${formatDuration(confirmWindowMs)} after the cancel whose answer was lost, so that cancel did not take effect; sending it again.`;
+}

@@ -220,7 +220,7 @@ describe("IngestionJobCancellation through the real Pulumi engine", function () 
       const text = said(await s.up());
       assert.match(
         text,
-        /was interrupted before it was recorded; resuming its wait \(no new cancel is sent now\)/,
+        /was interrupted before it was recorded; resuming its wait \(no new cancel is sent\)/,
         text,
       );
       assert.equal(posts(), 1, "no second cancel");
