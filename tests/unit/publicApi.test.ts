@@ -71,7 +71,14 @@ describe("the public API", () => {
     assert.equal(typeof emulator.startEmulator, "function");
   });
 
-  it("exports no internal module by path but those the serialized providers in state require", () => {
+  it("keeps the native plugin's generated Node SDK under its own subpath", () => {
+    const native = require("pulumi-marketplace-cancel/native") as Record<string, unknown>;
+    for (const name of ["OfferOperationCancellation", "IngestionJobCancellation", "Provider"]) {
+      assert.equal(typeof native[name], "function", name);
+    }
+  });
+
+  it("exports no internal module by path but the SDK and those the serialized providers in state require", () => {
     const pkg = require("pulumi-marketplace-cancel/package.json") as { exports: Record<string, unknown> };
     assert.deepEqual(Object.keys(pkg.exports).sort(), [
       ".",
@@ -81,6 +88,7 @@ describe("the public API", () => {
       "./dist/provider/ingestion/dynamicProvider",
       "./dist/provider/lifecycle",
       "./emulator",
+      "./native",
       "./package.json",
     ]);
     assert.throws(() => require("pulumi-marketplace-cancel/dist/provider/cpp/client"), {
