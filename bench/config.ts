@@ -2,7 +2,9 @@
  * Benchmark settings, all from environment variables so `npm run bench` needs no arguments:
  *
  *   BENCH_QUICK=1                 a fast smoke run (about 2 minutes); writes to a temp dir
- *   BENCH_SECTIONS=polling,fleet,preview,startup,ingestion   run only some sections
+ *   BENCH_SECTIONS=polling,fleet,preview,startup,ingestion,native   run only some sections (a
+ *                                 run of some sections into an existing results.md replaces only
+ *                                 those, and says under each that it was measured apart)
  *   BENCH_DURATIONS=5,60,900      polling: service durations, seconds
  *   BENCH_POLL_RUNS=11            polling: runs per cell (each with its own phase offset)
  *   BENCH_RETRY_AFTER=2,10,30     polling: service Retry-After values to test besides none
@@ -21,12 +23,15 @@
  *   BENCH_INGESTION_DURATIONS=5,60,900  ingestion: seconds a job's cancel takes on the service
  *   BENCH_INGESTION_RUNS=5        ingestion: runs per duration and strategy
  *   BENCH_INGESTION_TIME_SCALE=30 ingestion: emulator speed (its polls are a minute apart)
+ *   BENCH_NATIVE_N=200            native: resources in its preview and fleet (fleet at --parallel N)
+ *   BENCH_NATIVE_RUNS=3           native: preview runs per kind
+ *   BENCH_NATIVE_FLEET_RUNS=1     native: fleet rounds (up + destroy) per front
  *   BENCH_OUT_DIR=bench           where results.md and the SVGs go
  */
 import * as os from "node:os";
 import * as path from "node:path";
 
-export type Section = "polling" | "fleet" | "preview" | "startup" | "ingestion";
+export type Section = "polling" | "fleet" | "preview" | "startup" | "ingestion" | "native";
 
 export interface BenchConfig {
   quick: boolean;
@@ -46,12 +51,15 @@ export interface BenchConfig {
   ingestionDurations: number[];
   ingestionRuns: number;
   ingestionTimeScale: number;
+  nativeN: number;
+  nativeRuns: number;
+  nativeFleetRuns: number;
   outDir: string;
   /** The BENCH_* variables that were set, for the "reproduce" line. */
   env: Record<string, string>;
 }
 
-const ALL_SECTIONS: Section[] = ["polling", "fleet", "preview", "startup", "ingestion"];
+export const ALL_SECTIONS: Section[] = ["polling", "fleet", "preview", "startup", "ingestion", "native"];
 
 function list(name: string, fallback: number[]): number[] {
   const v = process.env[name];
@@ -100,6 +108,9 @@ export function readConfig(repoRoot: string): BenchConfig {
     ingestionDurations: list("BENCH_INGESTION_DURATIONS", quick ? [5, 60] : [5, 60, 900]),
     ingestionRuns: num("BENCH_INGESTION_RUNS", quick ? 2 : 5),
     ingestionTimeScale: num("BENCH_INGESTION_TIME_SCALE", 30),
+    nativeN: num("BENCH_NATIVE_N", quick ? 20 : 200),
+    nativeRuns: num("BENCH_NATIVE_RUNS", quick ? 1 : 3),
+    nativeFleetRuns: num("BENCH_NATIVE_FLEET_RUNS", 1),
     outDir: process.env.BENCH_OUT_DIR
       ? path.resolve(process.env.BENCH_OUT_DIR)
       : quick

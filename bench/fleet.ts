@@ -19,8 +19,8 @@ import { closeQuietly } from "./polling";
 import { PluginWatch, watchPlugins } from "./procs";
 import { median, nowMs } from "./stats";
 
-const PUBLISHER = "bench";
-const STATIC_TOKEN = "bench-static-token";
+export const PUBLISHER = "bench";
+export const STATIC_TOKEN = "bench-static-token";
 
 export function fleetSeed(n: number, cancelSeconds: number): Seed {
   const offers: NonNullable<NonNullable<Seed["publishers"]>[string]["offers"]> = {};
@@ -30,7 +30,7 @@ export function fleetSeed(n: number, cancelSeconds: number): Seed {
   return { staticTokens: { [STATIC_TOKEN]: { publishers: ["*"] } }, publishers: { [PUBLISHER]: { offers } } };
 }
 
-const offerId = (i: number) => `offer-${String(i).padStart(3, "0")}`;
+export const offerId = (i: number) => `offer-${String(i).padStart(3, "0")}`;
 
 /** The inline program: N cancellations, one per offer, against `endpoint`. */
 export function fleetProgram(n: number, endpoint: string) {
@@ -241,7 +241,7 @@ export async function measureOneRequest(): Promise<number> {
   }
 }
 
-function classify(requests: RecordedRequest[]): FleetRun["requests"] {
+export function classify(requests: RecordedRequest[]): FleetRun["requests"] {
   const out = { total: 0, cancels: 0, lists: 0, polls: 0, other: 0 };
   for (const r of requests) {
     if (r.path.startsWith("/_emulator")) continue;
@@ -268,18 +268,18 @@ function spans(requests: RecordedRequest[]): Map<string, [number, number]> {
   return byOffer;
 }
 
-function perResource(requests: RecordedRequest[]): number[] {
+export function perResource(requests: RecordedRequest[]): number[] {
   return [...spans(requests).values()].map(([a, b]) => (b - a) / 1000);
 }
 
-function postSpread(requests: RecordedRequest[]): number {
+export function postSpread(requests: RecordedRequest[]): number {
   const posts = requests
     .filter((r) => r.method === "POST" && /\/cancel(\?|$)/.test(r.path))
     .map((r) => Date.parse(r.at));
   return posts.length ? (Math.max(...posts) - Math.min(...posts)) / 1000 : Number.NaN;
 }
 
-function peakConcurrency(requests: RecordedRequest[]): number {
+export function peakConcurrency(requests: RecordedRequest[]): number {
   const events: [number, number][] = [];
   for (const [a, b] of spans(requests).values()) events.push([a, 1], [b + 0.5, -1]);
   events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
@@ -289,7 +289,7 @@ function peakConcurrency(requests: RecordedRequest[]): number {
   return peak;
 }
 
-function timeline(watch: PluginWatch, requests: RecordedRequest[], t0: number): PluginTimeline {
+export function timeline(watch: PluginWatch, requests: RecordedRequest[], t0: number): PluginTimeline {
   const cpp = requests.filter((r) => r.path.startsWith("/api/"));
   const first = cpp.length ? Date.parse(cpp[0].at) : undefined;
   const last = cpp.length ? Date.parse(cpp[cpp.length - 1].at) : undefined;
@@ -355,16 +355,34 @@ export async function previewFresh(n: number, runs: number, opts: FleetOptions):
   }
 }
 
-/** Sizes in the exported deployment of a stack holding N of our resources. */
-export async function stateFacts(stack: EngineStack): Promise<StateFacts> {
-  const exported: Deployment = await stack.exportStack();
+/**
+ * Our resources (either front's type token) in an exported deployment, and their bytes: per resource =
+ * (deployment JSON − the same deployment without them) / N.
+ */
+export function resourceBytes(exported: Deployment): {
+  ours: Record<string, unknown>[];
+  sizes: number[];
+  deploymentBytes: number;
+  bytesPerResource: number;
+} {
   const deployment = exported.deployment as { resources?: Record<string, unknown>[] };
   const all = deployment.resources ?? [];
   const ours = all.filter((r) => String(r.type).includes("OfferOperationCancellation"));
-  const sizes = ours.map((r) => Buffer.byteLength(JSON.stringify(r)));
   const withoutOurs = { ...deployment, resources: all.filter((r) => !ours.includes(r)) };
   const deploymentBytes = Buffer.byteLength(JSON.stringify(exported.deployment));
   const baseBytes = Buffer.byteLength(JSON.stringify(withoutOurs));
+  return {
+    ours,
+    sizes: ours.map((r) => Buffer.byteLength(JSON.stringify(r))),
+    deploymentBytes,
+    bytesPerResource: (deploymentBytes - baseBytes) / Math.max(1, ours.length),
+  };
+}
+
+/** Sizes in the exported deployment of a stack holding N of our resources. */
+export async function stateFacts(stack: EngineStack): Promise<StateFacts> {
+  const exported: Deployment = await stack.exportStack();
+  const { ours, sizes, deploymentBytes, bytesPerResource } = resourceBytes(exported);
   const first = ours[0] as
     { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> } | undefined;
   const provider = String(first?.inputs?.__provider ?? first?.outputs?.__provider ?? "");
@@ -379,7 +397,7 @@ export async function stateFacts(stack: EngineStack): Promise<StateFacts> {
     n: ours.length,
     deploymentBytes,
     resourceBytesMedian: median(sizes),
-    bytesPerResource: (deploymentBytes - baseBytes) / Math.max(1, ours.length),
+    bytesPerResource,
     providerChars: provider.length,
     providerCopies: copies,
     checkpointFileBytes,

@@ -41,7 +41,7 @@ class Noop extends pulumi.dynamic.Resource {
   }
 }
 
-function noopProgram(n: number) {
+export function noopProgram(n: number) {
   return async () => {
     for (let i = 0; i < n; i++) new Noop(`noop-${i}`, { value: i });
   };

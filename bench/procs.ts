@@ -1,5 +1,6 @@
 /**
- * Finds and samples the dynamic-provider plugin processes the engine starts, through /proc (Linux).
+ * Finds and samples the provider plugin processes the engine starts, through /proc (Linux): the
+ * dynamic-provider host and the native plugin `marketplace` (bin/pulumi-resource-marketplace).
  *
  * The engine launches `pulumi-resource-pulumi-nodejs` (a `sh` script) with the project directory
  * as its working directory; the script runs `node …/@pulumi/pulumi/cmd/dynamic-provider`. Other
@@ -12,7 +13,8 @@ export interface ProcInfo {
   pid: number;
   /**
    * "cli" = the `pulumi` CLI the Automation API spawned for an operation; "wrapper" = the
-   * `pulumi-resource-pulumi-nodejs` sh script; "node" = the Node process running the dynamic provider.
+   * `pulumi-resource-pulumi-nodejs` sh script; "node" = the Node process running the dynamic provider
+   * or the native plugin.
    */
   role: "cli" | "wrapper" | "node";
   /** The CLI's subcommand (up, preview, stack, …); undefined for plugins. */
@@ -42,6 +44,9 @@ export interface PluginWatch {
   peakRssKiB(): number;
   stop(): void;
 }
+
+/** The native plugin's node process: `node <package>/dist/provider/plugin/main.js <engine address>`. */
+const NATIVE_PLUGIN_MAIN = /[\\/]dist[\\/]provider[\\/]plugin[\\/]main\.js\b/;
 
 const CLK_TCK = 100; // `getconf CLK_TCK` on Linux x86-64; /proc/<pid>/stat counts start time in these.
 
@@ -111,6 +116,9 @@ function classify(pid: number, workDir: string): Pick<ProcInfo, "role" | "comman
     const cmd = argv.join(" ");
     // The wrapper first runs `node -e "…require.resolve('@pulumi/pulumi/cmd/dynamic-provider')"`.
     if (cmd.includes("cmd/dynamic-provider")) return argv[1] === "-e" ? undefined : { role: "node" };
+    // The native plugin: its `sh` launcher `exec`s node in the same process, so the pid is counted
+    // once it runs node (the start time in /proc is still the launcher's spawn).
+    if (NATIVE_PLUGIN_MAIN.test(cmd)) return { role: "node" };
     if (cmd.includes("pulumi-resource-pulumi-nodejs")) return { role: "wrapper" };
     if (/(^|\/)pulumi$/.test(argv[0])) return { role: "cli", command: argv[1] };
   } catch {

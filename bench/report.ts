@@ -6,6 +6,7 @@
  */
 import { fleetSection } from "./fleetReport";
 import { ingestionSection } from "./ingestionReport";
+import { nativeSection } from "./nativeReport";
 import { pollingSection } from "./pollingReport";
 import { previewSection } from "./previewReport";
 import { providerProcessSection } from "./providerProcessReport";
@@ -43,6 +44,7 @@ export function markdown(r: BenchResults): string {
   if (r.previews.length) previewSection(L, r);
   if (r.state) stateSection(L, r.state);
   if (r.startup || r.fleet.length) providerProcessSection(L, r);
+  if (r.native) nativeSection(L, r, r.native);
   L.push("## Settings of this run");
   L.push("");
   L.push("| setting | value |");
@@ -58,12 +60,16 @@ export function markdown(r: BenchResults): string {
   L.push(
     `| ingestion durations (s) / runs / time scale | ${c.ingestionDurations.join(", ")} / ${c.ingestionRuns} / ${c.ingestionTimeScale} |`,
   );
+  L.push(
+    `| native: N (preview, fleet at \`--parallel N\`) / preview runs / fleet rounds | ${c.nativeN} / ${c.nativeRuns} / ${c.nativeFleetRuns} |`,
+  );
   L.push("");
   L.push(
     "Environment variables (all optional): `BENCH_QUICK=1` (smoke run, ~2 min, writes to a temp dir), `BENCH_SECTIONS`, " +
       "`BENCH_DURATIONS`, `BENCH_POLL_RUNS`, `BENCH_RETRY_AFTER`, `BENCH_TIME_SCALE`, `BENCH_FLEET_SIZES`, `BENCH_FLEET_D`, " +
       "`BENCH_FLEET_RUNS`, `BENCH_FLEET_COMPARE=0`, `BENCH_PREVIEW_N`, `BENCH_PREVIEW_RUNS`, `BENCH_STARTUP_RUNS`, " +
-      "`BENCH_INGESTION_DURATIONS`, `BENCH_INGESTION_RUNS`, `BENCH_INGESTION_TIME_SCALE`, `BENCH_OUT_DIR` " +
+      "`BENCH_INGESTION_DURATIONS`, `BENCH_INGESTION_RUNS`, `BENCH_INGESTION_TIME_SCALE`, `BENCH_NATIVE_N`, " +
+      "`BENCH_NATIVE_RUNS`, `BENCH_NATIVE_FLEET_RUNS`, `BENCH_OUT_DIR` " +
       "(see `bench/config.ts`).",
   );
   L.push("");

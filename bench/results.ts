@@ -4,6 +4,7 @@
  */
 import { BenchConfig } from "./config";
 import type { IngestionResult } from "./ingestion";
+import type { NativeResult } from "./native";
 import { EngineFacts, FleetRun, StartupFacts, StateFacts } from "./fleet";
 import { PreviewSeries } from "./preview";
 import { PollingResult } from "./polling";
@@ -19,7 +20,7 @@ export interface MachineFacts {
   pulumiSdk: string;
   loadStart: number[];
   loadEnd?: number[];
-  /** git HEAD of the measured code, and uncommitted changes under provider/, emulator/, tools/engine/. */
+  /** git HEAD of the measured code, and uncommitted changes under provider/, emulator/, tools/engine/, bin/. */
   code: string;
 }
 
@@ -37,6 +38,7 @@ export interface BenchResults {
   previews: PreviewSeries[];
   state?: StateFacts;
   startup?: StartupFacts;
+  native?: NativeResult;
   /** Things that went wrong but did not stop the run. */
   problems: string[];
 }

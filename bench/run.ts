@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { ensurePulumi } from "../tools/engine/ensurePulumi";
 import { EngineStack } from "../tools/engine/stack";
 import type { Emulator } from "../emulator";
-import { BenchConfig, fleetRunsFor, readConfig, scaleFor } from "./config";
+import { ALL_SECTIONS, BenchConfig, fleetRunsFor, readConfig, scaleFor } from "./config";
 import {
   FleetOptions,
   engineParallelDefault,
@@ -24,6 +24,8 @@ import {
   stateFacts,
 } from "./fleet";
 import { runIngestion } from "./ingestion";
+import { runNote, spliceSections } from "./merge";
+import { nativeProblems, runNative } from "./native";
 import { closeQuietly, runPolling } from "./polling";
 import { previewComparison } from "./preview";
 import { fleetChart } from "./fleetReport";
@@ -43,9 +45,10 @@ function log(line: string): void {
 function codeUnderTest(): string {
   try {
     const git = (...args: string[]) =>
-      execFileSync("git", ["-C", REPO_ROOT, ...args], { encoding: "utf8" }).trim();
+      // trimEnd: the porcelain lines start with their status column (" M path").
+      execFileSync("git", ["-C", REPO_ROOT, ...args], { encoding: "utf8" }).trimEnd();
     const head = git("rev-parse", "--short", "HEAD");
-    const dirty = git("status", "--porcelain", "--", "provider", "emulator", "tools/engine")
+    const dirty = git("status", "--porcelain", "--", "provider", "emulator", "tools/engine", "bin")
       .split("\n")
       .filter(Boolean)
       .map((l) => l.slice(3));
@@ -242,6 +245,14 @@ async function main(): Promise<number> {
     });
   }
 
+  if (config.sections.has("native")) {
+    await attempt("native", async () => {
+      const { nativeN: n, nativeRuns: previewRuns, nativeFleetRuns: fleetRuns, startupRuns } = config;
+      results.native = await runNative({ n, previewRuns, fleetRuns, startupRuns }, opts, attempt);
+      results.problems.push(...nativeProblems(results.native));
+    });
+  }
+
   const previewFailed = results.previews.some((p) => p.requests.some((n) => n !== p.expectedRequests));
   if (previewFailed)
     results.problems.push(
@@ -252,7 +263,10 @@ async function main(): Promise<number> {
 
   fs.mkdirSync(config.outDir, { recursive: true });
   const md = markdown(results);
-  fs.writeFileSync(path.join(config.outDir, "results.md"), md);
+  // Some sections only, into a page that holds a run: replace just those (bench/merge.ts).
+  const page = path.join(config.outDir, "results.md");
+  const partial = ALL_SECTIONS.some((s) => !config.sections.has(s)) && fs.existsSync(page);
+  fs.writeFileSync(page, partial ? spliceSections(fs.readFileSync(page, "utf8"), md, runNote(results)) : md);
   if (results.polling)
     fs.writeFileSync(path.join(config.outDir, "polling.svg"), pollingChart(results, results.polling));
   if (results.fleet.length) fs.writeFileSync(path.join(config.outDir, "fleet.svg"), fleetChart(results));
@@ -262,7 +276,7 @@ async function main(): Promise<number> {
 
   process.stdout.write(`\n${md}\n`);
   log(
-    `wrote ${path.join(config.outDir, "results.md")} (+ SVGs; raw numbers in ${raw}); total ${fmt(results.wallS / 60)} min`,
+    `${partial ? "updated the measured sections of" : "wrote"} ${page} (+ SVGs; raw numbers in ${raw}); total ${fmt(results.wallS / 60)} min`,
   );
   for (const p of results.previews) {
     log(
