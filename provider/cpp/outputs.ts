@@ -3,7 +3,7 @@
  * happened to the offer's operation. Shared by the resource class (which declares the outputs) and
  * the lifecycle (which fills them), and cheap to import from either side.
  */
-import { SHARED_RESULTS, SharedResults, outputsRecorder } from "../kit/outputs";
+import { SHARED_RESULTS, SharedResults, resultsOf } from "../kit/outputs";
 import { INTEGER, STRING, objectType, type PropertiesOf } from "../kit/schemaType";
 import type { OfferOperationCancellationInputs } from "./inputs";
 
@@ -85,13 +85,9 @@ export const OFFER_OPERATION_RESULTS = {
   ...SHARED_RESULTS,
 } as const satisfies PropertiesOf<OfferOperationResults>;
 
-/** The results part of the outputs: everything that is not an echoed input. */
-export const OFFER_OPERATION_RESULT_KEYS = Object.keys(
-  OFFER_OPERATION_RESULTS,
-) as readonly (keyof OfferOperationResults)[];
-
-/** Outputs = the checked inputs + results (`../kit/outputs.ts`). */
-export const recordOfferOperationOutputs = outputsRecorder<
+/** The result keys (all but the echoed inputs), and outputs = the checked inputs + results. */
+export const { keys: OFFER_OPERATION_RESULT_KEYS, record: recordOfferOperationOutputs } = resultsOf<
   OfferOperationCancellationInputs,
-  OfferOperationCancellationOutputs
->(OFFER_OPERATION_RESULT_KEYS);
+  OfferOperationCancellationOutputs,
+  typeof OFFER_OPERATION_RESULTS
+>(OFFER_OPERATION_RESULTS);

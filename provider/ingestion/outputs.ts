@@ -3,7 +3,7 @@
  * happened to the job. Shared by the resource class (which declares the outputs) and the lifecycle
  * (which fills them); no credential is ever among them but the secret `accessToken` input.
  */
-import { SHARED_RESULTS, SharedResults, outputsRecorder } from "../kit/outputs";
+import { SHARED_RESULTS, SharedResults, resultsOf } from "../kit/outputs";
 import { BOOLEAN, STRING, arrayOf, objectType, type PropertiesOf } from "../kit/schemaType";
 import type { IngestionJobCancellationInputs } from "./inputs";
 
@@ -131,13 +131,9 @@ export const INGESTION_JOB_RESULTS = {
   ...SHARED_RESULTS,
 } as const satisfies PropertiesOf<IngestionJobResults>;
 
-/** The results part of the outputs: everything that is not an echoed input. */
-export const INGESTION_JOB_RESULT_KEYS = Object.keys(
-  INGESTION_JOB_RESULTS,
-) as readonly (keyof IngestionJobResults)[];
-
-/** Outputs = the checked inputs + results (`../kit/outputs.ts`). */
-export const recordIngestionJobOutputs = outputsRecorder<
+/** The result keys (all but the echoed inputs), and outputs = the checked inputs + results. */
+export const { keys: INGESTION_JOB_RESULT_KEYS, record: recordIngestionJobOutputs } = resultsOf<
   IngestionJobCancellationInputs,
-  IngestionJobCancellationOutputs
->(INGESTION_JOB_RESULT_KEYS);
+  IngestionJobCancellationOutputs,
+  typeof INGESTION_JOB_RESULTS
+>(INGESTION_JOB_RESULTS);

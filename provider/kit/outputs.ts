@@ -56,3 +56,14 @@ export function outputsRecorder<I extends object, O extends I>(
 ): (inputs: I, results: Partial<O>) => O {
   return (inputs, results) => recordOutputs<I, O>(resultKeys, inputs, results);
 }
+
+/**
+ * A resource's result declarations (its schema's outputs), as the lifecycle uses them: the result
+ * keys, and the recorder of outputs (the checked inputs `I` echoed back plus the results of `O`).
+ */
+export function resultsOf<I extends object, O extends I, R extends object>(
+  results: R,
+): { keys: readonly (keyof R & string)[]; record: (inputs: I, results: Partial<O>) => O } {
+  const keys = Object.keys(results) as (keyof R & string)[];
+  return { keys, record: outputsRecorder<I, O>(keys) };
+}
