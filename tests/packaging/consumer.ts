@@ -226,11 +226,20 @@ export class ConsumerProject {
     op: "preview" | "up" | "refresh" | "destroy",
     stack: string,
     config: Record<string, { value: string; secret?: boolean }>,
+    opts: { nativePlugin?: boolean } = {},
   ): Promise<DriveResult> {
     fs.copyFileSync(path.join(__dirname, "consumer", "drive.js"), path.join(this.dir, "drive.js"));
+    const plugin = opts.nativePlugin
+      ? { PMC_PLUGIN_DIR: path.join(this.dir, "node_modules", "pulumi-marketplace-cancel", "bin") }
+      : {};
     const r = await run(process.execPath, ["drive.js", op, stack], {
       cwd: this.dir,
-      env: { ...this.env, PMC_ENGINE_ROOT: this.engineRoot, PMC_STACK_CONFIG: JSON.stringify(config) },
+      env: {
+        ...this.env,
+        ...plugin,
+        PMC_ENGINE_ROOT: this.engineRoot,
+        PMC_STACK_CONFIG: JSON.stringify(config),
+      },
     });
     const last = r.stdout.trim().split("\n").pop() ?? "";
     try {

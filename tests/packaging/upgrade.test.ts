@@ -54,11 +54,12 @@ function upgradeFrom(LAST_RELEASE: Release): void {
     const withJobs = LAST_RELEASE.program === "withIngestion.ts";
     /** The configure job each stack cancels (started on the emulator before the stack is deployed). */
     const jobOf: Record<string, string> = {};
-    const stackConfig = (stack: "settled" | "waiting") => {
-      const program: Record<string, string> =
-        stack === "settled"
-          ? { publisherId: "contoso", offerId: "contoso-offer" }
-          : { publisherId: "contoso", offerId: "slow-offer", timeoutSeconds: "3" };
+    const stackConfig = (stack: "settled" | "waiting" | "migrating") => {
+      const program: Record<string, string> = {
+        settled: { publisherId: "contoso", offerId: "contoso-offer" },
+        waiting: { publisherId: "contoso", offerId: "slow-offer", timeoutSeconds: "3" },
+        migrating: { publisherId: "contoso", offerId: "migrate-offer", timeoutSeconds: "3" },
+      }[stack];
       if (withJobs) program.jobId = jobOf[stack];
       const config = emulatorConfig(emulator.url, program);
       if (withJobs) config["marketplace:ingestionEndpoint"] = { value: emulator.url };
@@ -66,8 +67,11 @@ function upgradeFrom(LAST_RELEASE: Release): void {
     };
     /** Resources per stack: the stack itself, the CPP cancellation and, where shipped, the job's. */
     const resourcesPerStack = withJobs ? 3 : 2;
-    /** Cancels sent while deploying with the release: one per cancellation resource of each stack. */
-    const cancelsSent = withJobs ? 4 : 2;
+    /**
+     * Cancels sent while deploying with the release: one per cancellation resource of each stack
+     * (with jobs, a third stack is deployed to move to the native plugin).
+     */
+    const cancelsSent = withJobs ? 6 : 2;
 
     before(async function () {
       const engine = await ensurePulumi({ log: (line) => process.stderr.write(`[engine] ${line}\n`) });
@@ -137,6 +141,16 @@ function upgradeFrom(LAST_RELEASE: Release): void {
       const timedOut = await consumer.drive("up", "waiting", stackConfig("waiting"));
       assert.equal(timedOut.ok, false, timedOut.stdout);
       assert.match(String(timedOut.error), /recorded as pending; run `pulumi up` again to resume waiting/);
+
+      if (withJobs) {
+        // The stack that moves to the native plugin: its offer's cancel completes within the up,
+        // its job's is answered "running" and left pending.
+        await emulator.runningOffer("contoso", "migrate-offer", { cancelSeconds: 1 });
+        jobOf.migrating = await emulator.runningJob("migrating-offer");
+        const half = await consumer.drive("up", "migrating", stackConfig("migrating"));
+        assert.equal(half.ok, false, half.stdout);
+        assert.match(String(half.error), /recorded as pending; run `pulumi up` again to resume waiting/);
+      }
       assert.equal(await emulator.cancelPosts(), cancelsSent);
     });
 
@@ -189,5 +203,29 @@ function upgradeFrom(LAST_RELEASE: Release): void {
       }
       assert.equal(await emulator.cancelPosts(), cancelsSent);
     });
+
+    if (withJobs) {
+      it(`a stack of ${LAST_RELEASE.version} moves to the native plugin by a change of program: no replacement, nothing sent, the pending wait resumes`, async function () {
+        // The program now declares the same resources from the generated SDK, whose classes carry
+        // aliases from the dynamic type tokens; the engine finds the plugin in the package's bin/.
+        await consumer.compileProgram("native.ts");
+        const native = { nativePlugin: true };
+        const preview = await consumer.drive("preview", "migrating", stackConfig("migrating"), native);
+        assert.ok(preview.ok, preview.error);
+        // The settled cancellation is the same; the pending one is an update, which is how its wait resumes.
+        assert.deepEqual(preview.changeSummary, { same: 2, update: 1 }, preview.stdout);
+        const up = await consumer.drive("up", "migrating", stackConfig("migrating"), native);
+        assert.ok(up.ok, `${up.error}\n${up.stdout}`);
+        assert.equal(up.outputs?.status.value, "succeeded", up.stdout);
+        assert.equal(up.outputs?.jobStatus.value, "canceled", up.stdout);
+        assert.deepEqual(up.serializedProviders, [], "the dynamic provider is gone from the state");
+        const refresh = await consumer.drive("refresh", "migrating", stackConfig("migrating"), native);
+        assert.ok(refresh.ok, refresh.error);
+        const destroy = await consumer.drive("destroy", "migrating", stackConfig("migrating"), native);
+        assert.ok(destroy.ok, destroy.error);
+        assert.equal(destroy.resourceCount, 0);
+        assert.equal(await emulator.cancelPosts(), cancelsSent, "no second cancel");
+      });
+    }
   });
 }

@@ -9,7 +9,7 @@
  * re-evaluated on every run, as the language host would do for a project directory.
  */
 import * as path from "node:path";
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, ProjectSettings, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 async function main(): Promise<void> {
   const [op, stackName = "dev"] = process.argv.slice(2);
@@ -25,9 +25,18 @@ async function main(): Promise<void> {
     return { ...require(programPath) };
   };
   const pulumiCommand = await PulumiCommand.get({ root: engineRoot, skipVersionCheck: true });
+  // A program of the native SDK names the plugin's directory, as a user's Pulumi.yaml would
+  // (`plugins: providers:`); the package installed in the project ships it in its bin/.
+  const pluginDir = process.env.PMC_PLUGIN_DIR;
+  // (The Automation API's ProjectSettings type does not declare the block; it writes it as given.)
+  const projectSettings = {
+    name: "consumer",
+    runtime: "nodejs",
+    ...(pluginDir ? { plugins: { providers: [{ name: "marketplace", path: pluginDir }] } } : {}),
+  } as ProjectSettings;
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName, projectName: "consumer", program },
-    { workDir: __dirname, pulumiCommand, projectSettings: { name: "consumer", runtime: "nodejs" } },
+    { workDir: __dirname, pulumiCommand, projectSettings },
   );
   // Stack config as `{ key: { value, secret } }`, set on every run (idempotent), as a user's
   // Pulumi.<stack>.yaml would hold it.
