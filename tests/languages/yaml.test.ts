@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Seed } from "../../emulator";
 import { ensureYamlHost } from "../../tools/engine/ensurePulumi";
-import { NativeStack, OFFER_TYPE, said, sleep, until, usePluginStacks } from "../plugin/stacks";
+import { NativeStack, OFFER_TYPE, interruptUpMidWait, said, usePluginStacks } from "../plugin/stacks";
 
 /**
  * A YAML program uses the native plugin (docs/design.md §11 "The real engine in tests"): a project
@@ -92,14 +92,7 @@ describe("languages: a YAML program of the native plugin", function () {
     plugin.emu.configureOffer(P, OFFER, { cancelSeconds: 60 });
     const op = running();
     plugin.emu.clearRequests();
-    const abort = new AbortController();
-    const up = s.attempt("up", { signal: abort.signal });
-    await until(() => posts() === 1, "the cancel POST");
-    await sleep(3000);
-    const abortedAt = Date.now();
-    abort.abort();
-    const failed = await up;
-    process.stderr.write(`    [measure] SIGINT to the end of up (YAML): ${Date.now() - abortedAt} ms\n`);
+    const failed = await interruptUpMidWait(s, posts, "SIGINT to the end of up (YAML)");
     assert.equal(failed.ok, false);
     assert.match(said(failed), /recorded as pending; run `pulumi up` again to resume waiting/, said(failed));
     const [pending] = (await s.resources()).filter((r) => r.type === OFFER_TYPE);

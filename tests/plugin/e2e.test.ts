@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Seed } from "../../emulator";
-import { NativeStack, OFFER_TYPE, said, sleep, until, usePluginStacks } from "./stacks";
+import { NativeStack, OFFER_TYPE, interruptUpMidWait, said, usePluginStacks } from "./stacks";
 
 /**
  * The native plugin `marketplace` through the real engine (docs/design.md §4 "Two fronts over one
@@ -108,14 +108,7 @@ describe("the native plugin through the real engine: a TypeScript program of the
 
     it("stops the up and records the accepted cancel as pending in the stack's state", async () => {
       plugin.emu.clearRequests();
-      const abort = new AbortController();
-      const up = s.attempt("up", { signal: abort.signal });
-      await until(() => posts() === 1, "the cancel POST");
-      await sleep(3000);
-      const abortedAt = Date.now();
-      abort.abort();
-      const failed = await up;
-      process.stderr.write(`    [measure] Ctrl-C to the end of up: ${Date.now() - abortedAt} ms\n`);
+      const failed = await interruptUpMidWait(s, posts, "Ctrl-C to the end of up");
       assert.equal(failed.ok, false);
       const text = said(failed);
       assert.match(text, /\^C received; cancelling/, text);

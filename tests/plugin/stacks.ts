@@ -45,6 +45,28 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
   }
 }
 
+/**
+ * Ctrl-C in the middle of a wait: `up` runs until the service has the cancel (`cancelPosts` counts
+ * them), a few seconds more while the provider polls, then the Automation API's abort signal sends
+ * SIGINT to the engine. Returns the failed `up`; the time from the signal to its end is printed as
+ * `label`, never asserted.
+ */
+export async function interruptUpMidWait(
+  s: EngineStack,
+  cancelPosts: () => number,
+  label: string,
+): ReturnType<EngineStack["attempt"]> {
+  const abort = new AbortController();
+  const up = s.attempt("up", { signal: abort.signal });
+  await until(() => cancelPosts() === 1, "the cancel POST");
+  await sleep(3000);
+  const abortedAt = Date.now();
+  abort.abort();
+  const failed = await up;
+  process.stderr.write(`    [measure] ${label}: ${Date.now() - abortedAt} ms\n`);
+  return failed;
+}
+
 export interface NativeStackOptions {
   /** An inline program, a module exporting one (needed for a killable `up`), or a YAML project. */
   program?: PulumiFn;
