@@ -64,12 +64,21 @@ describe("the packed package in a fresh project", function () {
       "dist/emulator/index.js",
       "dist/emulator/index.d.ts",
       "dist/emulator/cli.js",
+      "bin/pulumi-resource-marketplace",
+      "bin/pulumi-resource-marketplace.cmd",
+      "dist/provider/plugin/main.js",
+      "dist/sdk/nodejs/index.js",
+      "dist/sdk/nodejs/index.d.ts",
+      "dist/sdk/nodejs/package.json",
     ]) {
       assert.ok(packed.files.includes(needed), `${needed} is not in the tarball: ${packed.files.join(", ")}`);
     }
     assert.deepEqual(
       packed.files.filter(
-        (f) => !/^(package\.json|README\.md|LICENSE|dist\/(provider|emulator)\/.*)$/.test(f),
+        (f) =>
+          !/^(package\.json|README\.md|LICENSE|bin\/pulumi-resource-marketplace(\.cmd)?|dist\/(provider|emulator|sdk\/nodejs)\/.*)$/.test(
+            f,
+          ),
       ),
       [],
     );
