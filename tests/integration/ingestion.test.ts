@@ -70,6 +70,18 @@ describe("IngestionJobCancellation lifecycle against the emulator", function () 
   };
   const cancelPosts = () => emu().countRequests({ method: "POST", pathIncludes: "/cancel" });
   const statusReads = () => emu().countRequests({ method: "GET", pathIncludes: "/status" });
+  /** The record a create leaves when its 1-s wait times out after the cancel was accepted. */
+  const pendingRecordOf = async (jobId: string): Promise<IngestionJobCancellationOutputs> => {
+    let pending: IngestionJobCancellationOutputs | undefined;
+    await assert.rejects(
+      lifecycle.create(inputs(jobId, { timeoutSeconds: 1 })),
+      (err: ResourceInitFailedError<IngestionJobCancellationOutputs>) => {
+        pending = err.properties;
+        return true;
+      },
+    );
+    return pending!;
+  };
 
   before(() => {
     journal = fs.mkdtempSync(path.join(os.tmpdir(), "pmc-ingestion-journal-"));
@@ -382,16 +394,9 @@ describe("IngestionJobCancellation lifecycle against the emulator", function () 
     it("refresh of a pending cancellation whose job completed records its end", async () => {
       emu().ingestion.setSettings({ cancelMode: "async", asyncCancelSeconds: 600 });
       const { job } = runningJob();
-      let pending: IngestionJobCancellationOutputs | undefined;
-      await assert.rejects(
-        lifecycle.create(inputs(job.jobId, { timeoutSeconds: 1 })),
-        (err: ResourceInitFailedError<IngestionJobCancellationOutputs>) => {
-          pending = err.properties;
-          return true;
-        },
-      );
+      const pending = await pendingRecordOf(job.jobId);
       emu().advanceClock(600);
-      const { props } = await lifecycle.read("id", pending!);
+      const { props } = await lifecycle.read("id", pending);
       assert.equal(props.status, "canceled");
       assert.equal(props.jobResult, "cancelled");
       assert.equal(cancelPosts(), 1);
@@ -400,16 +405,9 @@ describe("IngestionJobCancellation lifecycle against the emulator", function () 
     it("refresh of a pending cancellation whose job then failed records failedAfterCancel", async () => {
       emu().ingestion.setSettings({ cancelMode: "async", asyncCancelSeconds: 600 });
       const { job } = runningJob({ runningSeconds: 60, result: "failed", errors: [LISTING_ERROR] });
-      let pending: IngestionJobCancellationOutputs | undefined;
-      await assert.rejects(
-        lifecycle.create(inputs(job.jobId, { timeoutSeconds: 1 })),
-        (err: ResourceInitFailedError<IngestionJobCancellationOutputs>) => {
-          pending = err.properties;
-          return true;
-        },
-      );
+      const pending = await pendingRecordOf(job.jobId);
       emu().advanceClock(120);
-      const { props } = await lifecycle.read("id", pending!);
+      const { props } = await lifecycle.read("id", pending);
       assert.equal(props.status, "failedAfterCancel");
       assert.equal(props.jobResult, "failed");
       assert.deepEqual(props.jobErrors, [LISTING_ERROR]);
