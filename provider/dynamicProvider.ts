@@ -3,4 +3,5 @@
  * `require("pulumi-marketplace-cancel/dist/provider/dynamicProvider")`: the front of
  * `OfferOperationCancellation` under its old path. New state names `dynamic/offerOperationCancellation`.
  */
-export * from "./dynamic/offerOperationCancellation";
+import front = require("./dynamic/offerOperationCancellation");
+export = front;

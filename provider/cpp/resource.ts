@@ -3,7 +3,9 @@
  * Azure Marketplace offer, through the Cloud Partner Portal API.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as cancellationProvider from "../dynamic/offerOperationCancellation";
+// `import = require`, not `import * as`: the resource must hand Pulumi the module's own exports
+// object, which its closure serializer recognizes as a module and stores as one `require`.
+import cancellationProvider = require("../dynamic/offerOperationCancellation");
 import { MarketplaceResource, SharedArgs, typeTokenOf } from "../kit/resource";
 import { OFFER_OPERATION_SPEC } from "./inputSpec";
 import { CanceledOperation, OFFER_OPERATION_RESULT_KEYS, OfferOperationCancellationStatus } from "./outputs";

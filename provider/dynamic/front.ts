@@ -11,6 +11,10 @@
  * Loaded from a checkout (this repository's own tests), the serializer stores these functions by
  * value instead; they then reach the front module as a file and, through its `lifecycle()`, the
  * implementation, which no serialized copy could `require` by a relative path.
+ *
+ * A front module is one `export = dynamicFront(…)`: its exports object is the provider itself, and
+ * whoever hands it to Pulumi imports it with `import x = require(…)`, never `import * as`, whose
+ * interop copy would not be the module's exports and would be serialized by value.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 

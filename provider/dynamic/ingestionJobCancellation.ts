@@ -6,18 +6,8 @@
 import type * as Lifecycle from "../ingestion/lifecycle";
 import { dynamicFront } from "./front";
 
-export const {
-  configure,
-  check,
-  diff,
-  create,
-  update,
-  read,
-  delete: deleteResource,
-  lifecycle,
-} = dynamicFront(
+export = dynamicFront(
   "pulumi-marketplace-cancel/dist/provider/dynamic/ingestionJobCancellation",
   __filename,
   (): typeof Lifecycle => require("../ingestion/lifecycle"),
 );
-export { deleteResource as delete };

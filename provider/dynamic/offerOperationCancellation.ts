@@ -7,18 +7,8 @@
 import type * as Lifecycle from "../cpp/lifecycle";
 import { dynamicFront } from "./front";
 
-export const {
-  configure,
-  check,
-  diff,
-  create,
-  update,
-  read,
-  delete: deleteResource,
-  lifecycle,
-} = dynamicFront(
+export = dynamicFront(
   "pulumi-marketplace-cancel/dist/provider/dynamic/offerOperationCancellation",
   __filename,
   (): typeof Lifecycle => require("../cpp/lifecycle"),
 );
-export { deleteResource as delete };

@@ -3,4 +3,5 @@
  * `require("pulumi-marketplace-cancel/dist/provider/ingestion/dynamicProvider")`: the front of
  * `IngestionJobCancellation` under its old path. New state names `dynamic/ingestionJobCancellation`.
  */
-export * from "../dynamic/ingestionJobCancellation";
+import front = require("../dynamic/ingestionJobCancellation");
+export = front;

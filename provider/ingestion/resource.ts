@@ -3,7 +3,8 @@
  * (the publish a `POST configure` started), by the `jobId` that call returned.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as ingestionProvider from "../dynamic/ingestionJobCancellation";
+// `import = require` hands Pulumi the module's own exports object (see cpp/resource.ts).
+import ingestionProvider = require("../dynamic/ingestionJobCancellation");
 import { MarketplaceResource, SharedArgs, typeTokenOf } from "../kit/resource";
 import { INGESTION_JOB_SPEC } from "./inputSpec";
 import {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import * as ingestionProvider from "../../provider/dynamic/ingestionJobCancellation";
+import ingestionProvider = require("../../provider/dynamic/ingestionJobCancellation");
 import {
   INGESTION_JOB_CANCELLATION_TYPE_TOKEN,
   IngestionJobCancellation,

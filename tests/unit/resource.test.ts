@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import * as cancellationProvider from "../../provider/dynamic/offerOperationCancellation";
+import cancellationProvider = require("../../provider/dynamic/offerOperationCancellation");
 import {
   OfferOperationCancellation,
   OFFER_OPERATION_CANCELLATION_TYPE_TOKEN,
