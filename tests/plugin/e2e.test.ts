@@ -20,6 +20,7 @@ const seed: Seed = {
       offers: {
         "async-offer": { cancelSeconds: 2 },
         "slow-offer": { cancelSeconds: 60 },
+        "terminated-offer": { cancelSeconds: 60 },
       },
     },
   },
@@ -98,44 +99,61 @@ describe("the native plugin through the real engine: a TypeScript program of the
     });
   });
 
-  describe("Ctrl-C during a 60-s cancellation", () => {
-    let s: NativeStack;
-    let operationId: string;
-    before(async () => {
-      s = await stackFor("slow-offer");
-      operationId = running("slow-offer").id;
-    });
+  // Ctrl-C at a terminal, and the SIGTERM with which a CI runner, `timeout` or a container stop
+  // ends a job: the engine turns either into one Cancel to the plugin.
+  const stops = [
+    {
+      signal: "SIGINT",
+      offerId: "slow-offer",
+      what: "Ctrl-C (SIGINT)",
+      engineSays: /\^C received; cancelling/,
+    },
+    {
+      signal: "SIGTERM",
+      offerId: "terminated-offer",
+      what: "SIGTERM (a CI runner stopping the job)",
+      engineSays: /SIGTERM received; cancelling/,
+    },
+  ] as const;
+  for (const { signal, offerId, what, engineSays } of stops)
+    describe(`${what} during a 60-s cancellation`, () => {
+      let s: NativeStack;
+      let operationId: string;
+      before(async () => {
+        s = await stackFor(offerId);
+        operationId = running(offerId).id;
+      });
 
-    it("stops the up and records the accepted cancel as pending in the stack's state", async () => {
-      plugin.emu.clearRequests();
-      const failed = await interruptUpMidWait(s, posts, "Ctrl-C to the end of up");
-      assert.equal(failed.ok, false);
-      const text = said(failed);
-      assert.match(text, /\^C received; cancelling/, text);
-      assert.match(text, /was cancelled \(Ctrl-C or SIGTERM to the engine\)/, text);
-      assert.match(text, /recorded as pending; run `pulumi up` again to resume waiting/, text);
-      assert.ok(plugin.emu.getOffer(P, "slow-offer").currentOperation, "the cancellation still runs");
+      it("stops the up and records the accepted cancel as pending in the stack's state", async () => {
+        plugin.emu.clearRequests();
+        const failed = await interruptUpMidWait(s, posts, `${signal} to the end of up`, signal);
+        assert.equal(failed.ok, false);
+        const text = said(failed);
+        assert.match(text, engineSays, text);
+        assert.match(text, /was cancelled \(Ctrl-C or SIGTERM to the engine\)/, text);
+        assert.match(text, /recorded as pending; run `pulumi up` again to resume waiting/, text);
+        assert.ok(plugin.emu.getOffer(P, offerId).currentOperation, "the cancellation still runs");
 
-      const [resource] = (await s.resources()).filter((r) => r.type === OFFER_TYPE);
-      const outputs = resource.outputs as Record<string, unknown>;
-      assert.equal(outputs.status, "pending");
-      assert.equal((outputs.canceledOperation as { id: string }).id, operationId);
-      assert.deepEqual(await s.pendingOperations(), [], "recorded, not left as a pending create");
-      assert.equal(posts(), 1);
-    });
+        const [resource] = (await s.resources()).filter((r) => r.type === OFFER_TYPE);
+        const outputs = resource.outputs as Record<string, unknown>;
+        assert.equal(outputs.status, "pending");
+        assert.equal((outputs.canceledOperation as { id: string }).id, operationId);
+        assert.deepEqual(await s.pendingOperations(), [], "recorded, not left as a pending create");
+        assert.equal(posts(), 1);
+      });
 
-    it("the next up on a machine without the journal resumes the wait: no second cancel", async () => {
-      fs.rmSync(s.journalDir, { recursive: true, force: true });
-      plugin.emu.advanceClock(60);
-      plugin.emu.clearRequests();
-      const text = said(await s.up());
-      assert.match(text, /resuming the wait for the cancellation requested at/, text);
-      assert.equal(posts(), 0, "no second cancel");
-      const outputs = await s.outputs();
-      assert.equal(outputs.status.value, "succeeded");
-      assert.equal((outputs.canceledOperation.value as { id: string }).id, operationId);
-      assert.equal(plugin.emu.getOffer(P, "slow-offer").currentOperation, undefined);
-      await s.destroy();
+      it("the next up on a machine without the journal resumes the wait: no second cancel", async () => {
+        fs.rmSync(s.journalDir, { recursive: true, force: true });
+        plugin.emu.advanceClock(60);
+        plugin.emu.clearRequests();
+        const text = said(await s.up());
+        assert.match(text, /resuming the wait for the cancellation requested at/, text);
+        assert.equal(posts(), 0, "no second cancel");
+        const outputs = await s.outputs();
+        assert.equal(outputs.status.value, "succeeded");
+        assert.equal((outputs.canceledOperation.value as { id: string }).id, operationId);
+        assert.equal(plugin.emu.getOffer(P, offerId).currentOperation, undefined);
+        await s.destroy();
+      });
     });
-  });
 });

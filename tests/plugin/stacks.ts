@@ -13,6 +13,7 @@ import type { ConfigValue, PulumiFn } from "@pulumi/pulumi/automation";
 import { Emulator, EmulatorOptions, Seed, startEmulator } from "../../emulator";
 import { ensurePulumi } from "../../tools/engine/ensurePulumi";
 import { findRepoPath } from "../../tools/engine/goBuild";
+import { descendantsIn, processTable } from "../../tools/engine/processTable";
 import {
   EngineStack,
   EngineStackOptions,
@@ -46,25 +47,41 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
 }
 
 /**
- * Ctrl-C in the middle of a wait: `up` runs until the service has the cancel (`cancelPosts` counts
- * them), a few seconds more while the provider polls, then the Automation API's abort signal sends
- * SIGINT to the engine. Returns the failed `up`; the time from the signal to its end is printed as
- * `label`, never asserted.
+ * A stop in the middle of a wait: `up` runs until the service has the cancel (`cancelPosts` counts
+ * them), a few seconds more while the provider polls, then the engine gets `signal`. SIGINT is
+ * Ctrl-C, sent the way a user's Automation API program sends it (`up({ signal })`); SIGTERM is
+ * what a CI runner, `timeout` or a container stop sends, straight to the `pulumi` process. Returns
+ * the failed `up`; the time from the signal to its end is printed as `label`, never asserted.
  */
 export async function interruptUpMidWait(
   s: EngineStack,
   cancelPosts: () => number,
   label: string,
+  signal: "SIGINT" | "SIGTERM" = "SIGINT",
 ): ReturnType<EngineStack["attempt"]> {
   const abort = new AbortController();
-  const up = s.attempt("up", { signal: abort.signal });
+  const up = s.attempt("up", signal === "SIGINT" ? { signal: abort.signal } : {});
   await until(() => cancelPosts() === 1, "the cancel POST");
   await sleep(3000);
-  const abortedAt = Date.now();
-  abort.abort();
+  const signalledAt = Date.now();
+  if (signal === "SIGINT") abort.abort();
+  else process.kill(theEngineOf("up").pid, "SIGTERM");
   const failed = await up;
-  process.stderr.write(`    [measure] ${label}: ${Date.now() - abortedAt} ms\n`);
+  process.stderr.write(`    [measure] ${label}: ${Date.now() - signalledAt} ms\n`);
   return failed;
+}
+
+/** The one `pulumi <command>` this test process runs now (tests run one engine at a time). */
+function theEngineOf(command: string): ProcessInfo {
+  const engines = descendantsIn(processTable(), process.pid).filter((p) =>
+    new RegExp(`(^|/)pulumi (\\S+ )*${command}( |$)`).test(p.args),
+  );
+  if (engines.length !== 1) {
+    throw new Error(
+      `expected one \`pulumi ${command}\` under this process, found ${JSON.stringify(engines)}`,
+    );
+  }
+  return engines[0];
 }
 
 export interface NativeStackOptions {
