@@ -152,6 +152,16 @@ export class ConsumerProject {
     );
   }
 
+  /** `pulumi <args>` of the engine, run in the project with its PULUMI_HOME and backend. */
+  pulumi(args: string[], cwd = this.dir): Promise<Run> {
+    return run(path.join(this.engineRoot, "bin", "pulumi"), args, { cwd, env: this.env });
+  }
+
+  /** The project's PULUMI_HOME: its plugin cache is `plugins/` under it. */
+  get pulumiHome(): string {
+    return this.env.PULUMI_HOME as string;
+  }
+
   installedVersion(pkg: string): string {
     return JSON.parse(fs.readFileSync(path.join(this.dir, "node_modules", pkg, "package.json"), "utf8"))
       .version;
@@ -226,7 +236,7 @@ export class ConsumerProject {
     op: "preview" | "up" | "refresh" | "destroy",
     stack: string,
     config: Record<string, { value: string; secret?: boolean }>,
-    opts: { nativePlugin?: boolean } = {},
+    opts: { nativePlugin?: boolean; env?: NodeJS.ProcessEnv } = {},
   ): Promise<DriveResult> {
     fs.copyFileSync(path.join(__dirname, "consumer", "drive.js"), path.join(this.dir, "drive.js"));
     const plugin = opts.nativePlugin
@@ -237,6 +247,7 @@ export class ConsumerProject {
       env: {
         ...this.env,
         ...plugin,
+        ...opts.env,
         PMC_ENGINE_ROOT: this.engineRoot,
         PMC_STACK_CONFIG: JSON.stringify(config),
       },

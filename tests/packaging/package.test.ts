@@ -12,6 +12,7 @@ import {
   mustSucceed,
   npm,
   pack,
+  run,
 } from "./consumer";
 
 /**
@@ -158,5 +159,77 @@ describe("the packed package in a fresh project", function () {
     assert.equal(r.resourceCount, 0);
     assert.equal(await emulator?.cancelPosts(), 1);
     assert.match(r.stdout, /removed from state only/);
+  });
+  /**
+   * The three places the README tells users to put the plugin, each in a stack of its own that
+   * declares the native classes (`consumer/native.ts`) and names no plugin unless the route does:
+   * PULUMI_IGNORE_AMBIENT_PLUGINS keeps `PATH` out of the two routes that are not `PATH`.
+   */
+  describe("the engine finds the native plugin where the README says to put it", function () {
+    const version: string = require("../../../package.json").version;
+    const noAmbient = { env: { PULUMI_IGNORE_AMBIENT_PLUGINS: "true" } };
+
+    before(async function () {
+      await consumer.compileProgram("native.ts");
+    });
+
+    /** `up` of a stack of the native program against a running publish and job: one cancel each. */
+    async function upNative(stack: string, opts: Parameters<ConsumerProject["drive"]>[3]) {
+      await emulator!.runningOffer("contoso", `${stack}-offer`, { cancelSeconds: 2 });
+      const jobId = await emulator!.runningJob(`${stack}-product`);
+      const config = emulatorConfig(emulator!.url, {
+        publisherId: "contoso",
+        offerId: `${stack}-offer`,
+        jobId,
+        "marketplace:ingestionEndpoint": emulator!.url,
+      });
+      const posts = await emulator!.cancelPosts();
+      const up = await consumer.drive("up", stack, config, opts);
+      assert.ok(up.ok, `${up.error}\n${up.stdout}`);
+      assert.deepEqual(up.resourceChanges, { create: 3 }, up.stdout);
+      assert.equal(up.outputs?.status.value, "succeeded", up.stdout);
+      assert.equal(up.outputs?.jobStatus.value, "canceled", up.stdout);
+      assert.equal(await emulator!.cancelPosts(), posts + 2, "one cancel for the offer, one for the job");
+      return up;
+    }
+
+    it("in the project: Pulumi.yaml `plugins: providers:` names node_modules/pulumi-marketplace-cancel/bin", async function () {
+      await upNative("in-project", { nativePlugin: true, ...noAmbient });
+    });
+
+    it("on PATH, after `npm install -g pulumi-marketplace-cancel`", async function () {
+      const prefix = path.join(tmp, "global");
+      mustSucceed(await npm(["install", "-g", "--prefix", prefix, tarball], tmp), "npm install -g");
+      const globalBin = path.join(prefix, "bin");
+      assert.ok(fs.existsSync(path.join(globalBin, "pulumi-resource-marketplace")), "npm linked the plugin");
+      const PATH = [globalBin, process.env.PATH].join(path.delimiter);
+      const up = await upNative("on-path", { env: { PATH, PULUMI_IGNORE_AMBIENT_PLUGINS: "false" } });
+      assert.match(up.stdout, /using pulumi-resource-marketplace from \$PATH/, up.stdout);
+    });
+
+    it("in the plugin cache, from the self-contained tarball `pulumi plugin install --file` takes", async function () {
+      // The README's five commands, with this run's tarball for the package of that version.
+      const dir = path.join(tmp, "marketplace-plugin");
+      fs.mkdirSync(dir);
+      mustSucceed(await npm(["install", "--omit=dev", tarball, "@pulumi/pulumi"], dir), "npm install");
+      const bin = path.join(
+        "node_modules",
+        "pulumi-marketplace-cancel",
+        "bin",
+        "pulumi-resource-marketplace",
+      );
+      fs.symlinkSync(bin, path.join(dir, "pulumi-resource-marketplace"));
+      const archive = path.join(tmp, "marketplace-plugin.tgz");
+      mustSucceed(await run("tar", ["-czf", archive, "."], { cwd: dir }), "tar");
+      mustSucceed(
+        await consumer.pulumi(["plugin", "install", "resource", "marketplace", version, "--file", archive]),
+        "pulumi plugin install",
+      );
+      assert.ok(
+        fs.existsSync(path.join(consumer.pulumiHome, "plugins", `resource-marketplace-v${version}`)),
+        "installed into the plugin cache",
+      );
+      await upNative("in-cache", noAmbient);
+    });
   });
 });
