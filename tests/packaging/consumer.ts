@@ -169,10 +169,21 @@ export class ConsumerProject {
 
   /**
    * Copies the program (`consumer/<program>`, as the project's `index.ts`) and writes the user
-   * tsconfig files; `tsc` runs with each, then compiles to bin/.
+   * tsconfig files; `tsc` runs with each, then compiles to bin/. With `front: "native"` the program
+   * imports the same classes from the native plugin's SDK instead: the one edit a user makes to
+   * move a stack over.
    */
-  async compileProgram(program = "index.ts"): Promise<void> {
-    fs.copyFileSync(path.join(FIXTURE_SOURCES, program), path.join(this.dir, "index.ts"));
+  async compileProgram(program = "index.ts", opts: { front?: "dynamic" | "native" } = {}): Promise<void> {
+    const source = fs.readFileSync(path.join(FIXTURE_SOURCES, program), "utf8");
+    const edited =
+      opts.front === "native"
+        ? source.replace(/from "pulumi-marketplace-cancel";/, 'from "pulumi-marketplace-cancel/native";')
+        : source;
+    assert.ok(
+      opts.front !== "native" || edited !== source,
+      `${program} imports no pulumi-marketplace-cancel`,
+    );
+    fs.writeFileSync(path.join(this.dir, "index.ts"), edited);
     const tsc = path.join(this.dir, "node_modules", "typescript", "bin", "tsc");
     for (const [file, options] of Object.entries(USER_TSCONFIGS)) {
       const tsconfig = {

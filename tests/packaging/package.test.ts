@@ -162,7 +162,7 @@ describe("the packed package in a fresh project", function () {
   });
   /**
    * The three places the README tells users to put the plugin, each in a stack of its own that
-   * declares the native classes (`consumer/native.ts`) and names no plugin unless the route does:
+   * declares the native classes (`consumer/withIngestion.ts` on the SDK) and names no plugin unless the route does:
    * PULUMI_IGNORE_AMBIENT_PLUGINS keeps `PATH` out of the two routes that are not `PATH`. Where
    * the engine looks for a plugin depends on neither Node nor the SDK, so, like the language checks,
    * this runs in the first CI leg only (`.ci/leg` sets PMC_SKIP_LANGUAGE_CHECKS for the others);
@@ -174,7 +174,7 @@ describe("the packed package in a fresh project", function () {
     const noAmbient = { env: { PULUMI_IGNORE_AMBIENT_PLUGINS: "true" } };
 
     before(async function () {
-      await consumer.compileProgram("native.ts");
+      await consumer.compileProgram("withIngestion.ts", { front: "native" });
     });
 
     /** `up` of a stack of the native program against a running publish and job: one cancel each. */

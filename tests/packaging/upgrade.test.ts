@@ -208,7 +208,7 @@ function upgradeFrom(LAST_RELEASE: Release): void {
       it(`a stack of ${LAST_RELEASE.version} moves to the native plugin by a change of program: no replacement, nothing sent, the pending wait resumes`, async function () {
         // The program now declares the same resources from the generated SDK, whose classes carry
         // aliases from the dynamic type tokens; the engine finds the plugin in the package's bin/.
-        await consumer.compileProgram("native.ts");
+        await consumer.compileProgram("withIngestion.ts", { front: "native" });
         const native = { nativePlugin: true };
         const preview = await consumer.drive("preview", "migrating", stackConfig("migrating"), native);
         assert.ok(preview.ok, preview.error);

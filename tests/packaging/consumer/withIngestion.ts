@@ -1,7 +1,10 @@
 /**
  * The consumer program for releases that ship both resources (0.3.0 on): the CPP cancellation of
  * `index.ts` and a Product Ingestion job cancellation beside it, both read from stack config, so
- * the upgrade test deploys state of each kind with the release and upgrades it in place.
+ * the upgrade test deploys state of each kind with the release and upgrades it in place. Compiled
+ * with `front: "native"` it imports the same classes from the native plugin's SDK
+ * (`pulumi-marketplace-cancel/native`), whose aliases from the dynamic type tokens let a deployed
+ * stack move over by that one edit (the upgrade test, from 0.3.0).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { IngestionJobCancellation, OfferOperationCancellation } from "pulumi-marketplace-cancel";
